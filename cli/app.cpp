@@ -1,0 +1,105 @@
+// Builds the CLI::App with every command listed explicitly, runs the chosen one, and holds the one catch
+// that turns every failure into a message and an exit code (product.md, "Exit codes").
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands/inspect.hpp"
+#include "cli/context.hpp"
+#include "core/util/error.hpp"
+#include "core/util/redact.hpp"
+
+namespace schemaflip::cli {
+namespace {
+
+constexpr const char* k_description =
+    "schemaflip makes database schema changes safe before they ship: it reads what the application does\n"
+    "to the database, inspects the schema, and (as the pipeline grows) predicts, shadows, replays and\n"
+    "flips schema changes.";
+
+constexpr const char* k_footer =
+    "Exit status: 0 success, 1 the gate says no, 2 usage error, 3 bad input, 4 database unavailable,\n"
+    "5 internal error.\n"
+    "Run 'schemaflip COMMAND --help' for a command's options; 'man schemaflip' for the whole manual.";
+
+struct GlobalOptions {
+    std::string format = "text";
+    int verbosity = 0;
+};
+
+struct CommandOptions {
+    InspectOptions inspect;
+};
+
+void print_error(std::ostream& err, const std::string& what, const std::string& reason, const std::string& help) {
+    err << "schemaflip: error: " << what << '\n';
+    if (!reason.empty()) err << "  reason: " << reason << '\n';
+    if (!help.empty()) err << "  help: " << help << '\n';
+}
+
+int dispatch(const CLI::App* inspect, CommandOptions& commands, Context& context) {
+    if (inspect->parsed()) return run_inspect(commands.inspect, context);
+    throw UsageError("no command given", {}, "run 'schemaflip --help' for the list of commands");
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CLI::App app(k_description, "schemaflip");
+    app.footer(k_footer);
+    app.set_version_flag("--version", std::string("schemaflip ") + SCHEMAFLIP_VERSION);
+    app.require_subcommand(0, 1);
+    // Global flags may also follow the command name: `schemaflip inspect x.db --format json`.
+    app.fallthrough();
+
+    GlobalOptions globals;
+    app.add_option("--format", globals.format, "Output format of the result")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.add_flag("-v,--verbose", globals.verbosity, "More diagnostics on stderr (repeat for more)");
+
+    CommandOptions commands;
+    CLI::App* inspect = add_inspect_command(app, commands.inspect);
+
+    Context context{out, err};
+    try {
+        // CLI11 parses the vector from its back.
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        app.parse(reversed);
+        context.format = globals.format == "json" ? OutputFormat::json : OutputFormat::text;
+        context.verbosity = globals.verbosity;
+        if (app.get_subcommands().empty()) {
+            out << app.help();
+            return static_cast<int>(ExitCode::usage);
+        }
+        return dispatch(inspect, commands, context);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        out << app.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion& e) {
+        out << e.what() << '\n';
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        print_error(err, util::redact_url(e.what()), {}, "run 'schemaflip --help' or 'schemaflip COMMAND --help'");
+        return static_cast<int>(ExitCode::usage);
+    } catch (const Error& e) {
+        print_error(err, e.what(), e.reason(), e.help());
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        print_error(err, "internal error: " + util::redact_url(e.what()), {},
+                    "this is a bug in schemaflip; please report it with the command line");
+        return static_cast<int>(ExitCode::internal);
+    }
+}
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    return run(args, out, err);
+}
+
+}  // namespace schemaflip::cli

@@ -1,0 +1,14 @@
+// Entry point of the command line: parses argv, runs one command, maps every failure to an exit code.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace schemaflip::cli {
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+// The same with the arguments after the program name, for in-process tests.
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace schemaflip::cli

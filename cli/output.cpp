@@ -1,0 +1,22 @@
+// Output: stdout or an atomically written file.
+#include "cli/output.hpp"
+
+#include <ostream>
+
+namespace schemaflip::cli {
+
+Output::Output(Context& context, const std::string& path) : m_context(context) {
+    if (!path.empty() && path != "-") m_file = std::make_unique<util::AtomicFile>(path);
+}
+
+void Output::write(const std::string& content) {
+    if (!m_file) {
+        m_context.out << content;
+        m_context.out.flush();
+        return;
+    }
+    m_file->stream() << content;
+    m_file->commit();
+}
+
+}  // namespace schemaflip::cli

@@ -1,0 +1,92 @@
+// Test helpers: see test_support.hpp.
+#include "support/test_support.hpp"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli/app.hpp"
+
+namespace schemaflip::test {
+
+std::filesystem::path source_path(const std::string& relative) {
+    return std::filesystem::path(SCHEMAFLIP_SOURCE_DIR) / relative;
+}
+
+std::filesystem::path shared_data_path(const std::string& relative) {
+    return std::filesystem::path(SCHEMAFLIP_SHARED_DATA) / relative;
+}
+
+std::optional<std::string> postgres_url(const std::string& database) {
+    const char* url = std::getenv("SCHEMAFLIP_TEST_PG");
+    if (url == nullptr || *url == '\0') {
+        const char* ci = std::getenv("CI");
+        if (ci != nullptr && std::string(ci) == "true") {
+            FAIL("SCHEMAFLIP_TEST_PG is not set: in CI the PostgreSQL tests must run (use scripts/test.sh)");
+        }
+        MESSAGE("skipped: SCHEMAFLIP_TEST_PG is not set");
+        return std::nullopt;
+    }
+    std::string text = url;
+    // Replace the path's database name: postgresql://user@host:port/NAME[?params]
+    const auto authority = text.find("://") + 3;
+    const auto slash = text.find('/', authority);
+    const auto query = text.find('?', authority);
+    const std::string params = query == std::string::npos ? "" : text.substr(query);
+    const std::string base = text.substr(0, slash == std::string::npos ? std::min(query, text.size()) : slash);
+    return base + "/" + database + params;
+}
+
+ScratchPostgresDatabase::ScratchPostgresDatabase(const std::string& admin_url) : m_admin_url(admin_url) {
+    static std::atomic<int> counter{0};
+    m_name = "sf_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    auto admin = db::open_database(m_admin_url);
+    admin->execute("DROP DATABASE IF EXISTS " + m_name);
+    admin->execute("CREATE DATABASE " + m_name);
+    const auto at = m_admin_url.rfind('/');
+    const auto query = m_admin_url.find('?', at);
+    m_url = m_admin_url.substr(0, at + 1) + m_name + (query == std::string::npos ? "" : m_admin_url.substr(query));
+}
+
+ScratchPostgresDatabase::~ScratchPostgresDatabase() {
+    try {
+        auto admin = db::open_database(m_admin_url);
+        admin->execute("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
+    } catch (...) {
+        // A leftover scratch database dies with the throwaway cluster.
+    }
+}
+
+TempDir::TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "schemaflip-test.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    m_path = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(m_path, ignored);
+}
+
+CliResult run_cli(const std::vector<std::string>& args) {
+    std::ostringstream out;
+    std::ostringstream err;
+    CliResult result;
+    result.exit_code = cli::run(args, out, err);
+    result.out = out.str();
+    result.err = err.str();
+    return result;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+}  // namespace schemaflip::test

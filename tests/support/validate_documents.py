@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Validates every JSON document schemaflip writes against its JSON Schema in schemas/.
+
+Documents come from two places: the golden outputs in fixtures/cli (equal to what the binary prints,
+checked by the golden test), and fresh runs of the binary against the test databases listed below.
+Usage: validate_documents.py SCHEMAFLIP_BINARY SOURCE_DIR
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import jsonschema
+
+binary, source = sys.argv[1], pathlib.Path(sys.argv[2])
+
+
+def load_validators():
+    validators = {}
+    for path in sorted((source / "schemas").glob("*.schema.json")):
+        schema = json.loads(path.read_text())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        kind = schema["properties"]["kind"]["const"]
+        validators[kind] = jsonschema.Draft202012Validator(schema)
+    return validators
+
+
+def fresh_runs():
+    """(name, argv) pairs whose stdout is a JSON document."""
+    runs = [("inspect sqlite chinook", ["--format", "json", "inspect", str(source / "fixtures/sampledb/chinook.sqlite")])]
+    pg = os.environ.get("SCHEMAFLIP_TEST_PG")
+    if pg:
+        chinook = pg.rsplit("/", 1)[0] + "/chinook"
+        runs.append(("inspect postgresql chinook", ["--format", "json", "inspect", chinook, "--exact-counts"]))
+    elif os.environ.get("CI") == "true":
+        sys.exit("SCHEMAFLIP_TEST_PG is not set: in CI the PostgreSQL documents must be validated")
+    return runs
+
+
+def documents():
+    for path in sorted((source / "fixtures/cli").rglob("expected.stdout")):
+        text = path.read_text()
+        if text.lstrip().startswith("{"):
+            yield str(path.relative_to(source)), json.loads(text)
+    for name, argv in fresh_runs():
+        result = subprocess.run([binary, *argv], capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            yield name, {"error": f"exit {result.returncode}: {result.stderr.strip()}"}
+        else:
+            yield name, json.loads(result.stdout)
+
+
+def main():
+    validators = load_validators()
+    passed = failed = 0
+    for name, document in documents():
+        validator = validators.get(document.get("kind"))
+        errors = [f"no schema for kind {document.get('kind')!r}: {document}"] if validator is None else [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+        if errors:
+            failed += 1
+            print(f"FAIL {name}")
+            for error in errors[:10]:
+                print(f"  {error}")
+        else:
+            passed += 1
+            print(f"ok   {name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

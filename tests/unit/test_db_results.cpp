@@ -1,0 +1,132 @@
+// Typed results, transactions (including read-only ones) and timing on both engines.
+#include <doctest/doctest.h>
+
+#include "core/db/database.hpp"
+#include "core/util/error.hpp"
+#include "support/test_support.hpp"
+
+using namespace schemaflip;
+using db::ValueKind;
+
+namespace {
+
+void check_transactions(db::Database& database) {
+    database.execute("CREATE TABLE t (id integer PRIMARY KEY, name text)");
+    database.execute("INSERT INTO t VALUES (1, 'one')");
+
+    SUBCASE("rollback undoes a write") {
+        database.begin();
+        database.execute("INSERT INTO t VALUES (2, 'two')");
+        database.rollback();
+        CHECK(db::value_integer(database.query("SELECT count(*) FROM t").rows[0][0]) == 1);
+    }
+    SUBCASE("commit keeps a write and reports affected rows") {
+        database.begin();
+        const auto update = database.query("UPDATE t SET name = 'uno' WHERE id = 1");
+        database.commit();
+        CHECK(update.affected_rows == 1);
+        CHECK(db::value_text(database.query("SELECT name FROM t").rows[0][0]) == "uno");
+    }
+    SUBCASE("a read-only transaction refuses writes and reads fine") {
+        database.begin(/*read_only=*/true);
+        CHECK(db::value_integer(database.query("SELECT count(*) FROM t").rows[0][0]) == 1);
+        CHECK_THROWS_AS(database.execute("INSERT INTO t VALUES (3, 'three')"), Error);
+        database.rollback();
+        // After the read-only transaction, writes work again.
+        database.execute("INSERT INTO t VALUES (3, 'three')");
+        CHECK(db::value_integer(database.query("SELECT count(*) FROM t").rows[0][0]) == 2);
+    }
+    SUBCASE("statements are timed") {
+        const auto result = database.query("SELECT count(*) FROM t");
+        CHECK(result.elapsed.count() > 0);
+    }
+    SUBCASE("a bad statement is bad input, not a crash") {
+        CHECK_THROWS_AS(database.query("SELEC nonsense"), InputError);
+        CHECK_THROWS_AS(database.query("SELECT * FROM no_such_table"), InputError);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("SQLite results are typed from storage class and declared type") {
+    auto database = db::open_database("sqlite::memory:");
+    database->execute(
+        "CREATE TABLE v (i INTEGER, f REAL, n NUMERIC(10,2), t TEXT, b BLOB, flag BOOLEAN, d DATE, ts DATETIME, j JSON)");
+    database->execute(
+        "INSERT INTO v VALUES (42, 1.5, 12.5, 'héllo', x'00ff10', 1, '2024-01-02', '2024-01-02 03:04:05', '{\"a\":1}')");
+    database->execute("INSERT INTO v VALUES (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+    const auto result = database->query("SELECT * FROM v");
+    REQUIRE(result.columns.size() == 9);
+    CHECK(result.columns[2].engine_type == "NUMERIC(10,2)");
+    const auto& row = result.rows.at(0);
+    CHECK(row[0] == db::Value::of_integer(42));
+    CHECK(row[1] == db::Value::of_float(1.5));
+    CHECK(row[2].kind == ValueKind::floating);  // NUMERIC affinity stores 12.5 as REAL
+    CHECK(row[3] == db::Value::of_text(ValueKind::text, "héllo"));
+    CHECK(row[4] == db::Value::of_text(ValueKind::bytes, std::string("\x00\xff\x10", 3)));
+    CHECK(row[5] == db::Value::of_boolean(true));
+    CHECK(row[6].kind == ValueKind::date);
+    CHECK(row[7] == db::Value::of_text(ValueKind::timestamp, "2024-01-02 03:04:05"));
+    CHECK(row[8].kind == ValueKind::json);
+    for (const auto& value : result.rows.at(1)) CHECK(value.is_null());
+}
+
+TEST_CASE("SQLite transactions") {
+    auto database = db::open_database("sqlite::memory:");
+    check_transactions(*database);
+}
+
+TEST_CASE("PostgreSQL results are typed from the column type") {
+    const auto url = test::postgres_url();
+    if (!url) return;
+    auto database = db::open_database(*url);
+    const auto result = database->query(
+        "SELECT 1::int2 AS a, 2::int4 AS b, 9000000000::int8 AS c, 1.5::float4 AS d, 2.25::float8 AS e, "
+        "12.340::numeric(10,3) AS f, 'héllo'::text AS g, 'x'::varchar(3) AS h, '\\x00ff10'::bytea AS i, true AS j, "
+        "date '2024-01-02' AS k, timestamp '2024-01-02 03:04:05' AS l, "
+        "timestamptz '2024-01-02 03:04:05+00' AS m, '{\"a\":1}'::json AS n, '{\"a\": 1}'::jsonb AS o, "
+        "NULL::int4 AS p, '6b1b2c1e-8f8e-4d7a-9b0a-3f1f8e2a0c11'::uuid AS q, time '10:11:12' AS r");
+    REQUIRE(result.columns.size() == 18);
+    CHECK(result.columns[0].name == "a");
+    CHECK(result.columns[0].engine_type == "int2");
+    CHECK(result.columns[5].engine_type == "numeric");
+    const auto& row = result.rows.at(0);
+    CHECK(row[0] == db::Value::of_integer(1));
+    CHECK(row[1] == db::Value::of_integer(2));
+    CHECK(row[2] == db::Value::of_integer(9000000000));
+    CHECK(row[3] == db::Value::of_float(1.5));
+    CHECK(row[4] == db::Value::of_float(2.25));
+    CHECK(row[5] == db::Value::of_text(ValueKind::numeric, "12.340"));
+    CHECK(row[6] == db::Value::of_text(ValueKind::text, "héllo"));
+    CHECK(row[7] == db::Value::of_text(ValueKind::text, "x"));
+    CHECK(row[8] == db::Value::of_text(ValueKind::bytes, std::string("\x00\xff\x10", 3)));
+    CHECK(row[9] == db::Value::of_boolean(true));
+    CHECK(row[10] == db::Value::of_text(ValueKind::date, "2024-01-02"));
+    CHECK(row[11] == db::Value::of_text(ValueKind::timestamp, "2024-01-02 03:04:05"));
+    CHECK(row[12].kind == ValueKind::timestamptz);
+    CHECK(row[13] == db::Value::of_text(ValueKind::json, "{\"a\":1}"));
+    CHECK(row[14].kind == ValueKind::json);
+    CHECK(row[15].is_null());
+    CHECK(result.columns[16].engine_type == "uuid");
+    CHECK(row[17] == db::Value::of_text(ValueKind::time, "10:11:12"));
+}
+
+TEST_CASE("PostgreSQL transactions") {
+    const auto admin = test::postgres_url();
+    if (!admin) return;
+    test::ScratchPostgresDatabase scratch(*admin);
+    auto database = db::open_database(scratch.url());
+    check_transactions(*database);
+}
+
+TEST_CASE("PostgreSQL read-only sessions refuse writes on the server") {
+    const auto admin = test::postgres_url();
+    if (!admin) return;
+    test::ScratchPostgresDatabase scratch(*admin);
+    db::open_database(scratch.url())->execute("CREATE TABLE t (id int)");
+    db::OpenOptions read_only;
+    read_only.read_only = true;
+    auto database = db::open_database(scratch.url(), read_only);
+    CHECK_THROWS_AS(database->execute("INSERT INTO t VALUES (1)"), Error);
+    CHECK(database->query("SELECT count(*) FROM t").rows.size() == 1);
+}
