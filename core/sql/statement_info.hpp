@@ -1,0 +1,85 @@
+// What schemaflip knows about one SQL text, all decided by libpg_query (the PostgreSQL 15 parser).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace schemaflip::schema {
+struct SchemaSnapshot;
+}
+
+namespace schemaflip::sql {
+
+enum class StatementKind { read, write, ddl, transaction, utility };
+const char* to_string(StatementKind kind);
+
+struct ColumnRef {
+    std::string table;   // resolved table name (unqualified, as PostgreSQL folds it); empty if unknown
+    std::string column;
+    bool operator==(const ColumnRef&) const = default;
+    auto operator<=>(const ColumnRef&) const = default;
+};
+
+// A schema change in the vocabulary of shared/data/schema-history/README.md.
+struct DdlChange {
+    std::string op;      // create_table, drop_table, rename_table, add_column, drop_column, rename_column,
+                         // alter_column_type, alter_column_null (detail "set not null"/"drop not null"),
+                         // alter_column_default (detail "set default"/"drop default"/identity changes),
+                         // add_index, drop_index, add_constraint, drop_constraint, add_foreign_key,
+                         // drop_foreign_key, other — exactly the history README's vocabulary
+    std::string table;
+    std::string column;  // empty when the op is not about one column
+    std::string detail;  // e.g. the new type, the new name, the index name
+};
+
+struct StatementInfo {
+    bool parsed = false;
+    std::string error;              // why parsing failed (the parser's message), when !parsed
+    std::uint64_t fingerprint = 0;  // pg_query fingerprint: equal for texts differing only in literals
+    std::string fingerprint_hex;    // 16 lowercase hex digits
+    StatementKind kind = StatementKind::utility;  // for several statements: the most consequential
+    std::string normalized;         // literals replaced by $1, $2, … (pg_query_normalize)
+    std::vector<std::string> tables_read;     // sorted, unique
+    std::vector<std::string> tables_written;  // sorted, unique (INSERT/UPDATE/DELETE/MERGE/COPY FROM targets)
+    std::vector<ColumnRef> columns;           // every column referenced, attributed where possible; sorted, unique
+    std::vector<ColumnRef> written_columns;   // INSERT column lists, UPDATE SET targets
+    std::vector<ColumnRef> filter_columns;    // columns in WHERE / HAVING predicates
+    std::vector<ColumnRef> join_columns;      // columns in JOIN … ON / USING and equality joins in WHERE
+    bool select_star = false;                 // a top-level or subquery `*` / `t.*` in a target list
+    bool orders_result = false;               // the top-level SELECT has ORDER BY
+    bool has_limit = false;                   // the top-level SELECT has LIMIT/FETCH
+    std::vector<DdlChange> ddl_changes;       // for DDL statements
+};
+
+// Analyses one SQL text (which may hold several statements). Never throws for bad SQL: parse
+// failures come back with parsed=false and the reason. With a schema, unqualified columns in
+// multi-table queries are attributed to the table that has them.
+StatementInfo analyze_statement(std::string_view sql, const schema::SchemaSnapshot* schema = nullptr);
+
+// Splits a script into statements with libpg_query's splitter (comments and quoted ';' respected).
+// Returns the statements' texts, trimmed, without their terminating ';'.
+std::vector<std::string> split_statements(std::string_view script);
+
+// A cheap key under which texts that differ only in numeric and string literals coincide, computed
+// without parsing (a lexer pass); used to parse each distinct statement shape once.
+std::string literal_stripped_key(std::string_view sql);
+
+// Thread-safe cache: analyze each distinct literal-stripped shape once.
+class StatementCache {
+public:
+    explicit StatementCache(const schema::SchemaSnapshot* schema = nullptr) : m_schema(schema) {}
+    std::shared_ptr<const StatementInfo> analyze(std::string_view sql);
+    std::size_t size() const;
+
+private:
+    const schema::SchemaSnapshot* m_schema;
+    mutable std::mutex m_mutex;
+    std::unordered_map<std::string, std::shared_ptr<const StatementInfo>> m_entries;
+};
+
+}  // namespace schemaflip::sql
