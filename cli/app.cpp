@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/commands/analyze.hpp"
 #include "cli/commands/inspect.hpp"
 #include "cli/context.hpp"
 #include "core/util/error.hpp"
@@ -30,6 +31,12 @@ struct GlobalOptions {
 
 struct CommandOptions {
     InspectOptions inspect;
+    AnalyzeOptions analyze;
+};
+
+struct Commands {
+    CLI::App* inspect = nullptr;
+    CLI::App* analyze = nullptr;
 };
 
 void print_error(std::ostream& err, const std::string& what, const std::string& reason, const std::string& help) {
@@ -38,8 +45,9 @@ void print_error(std::ostream& err, const std::string& what, const std::string& 
     if (!help.empty()) err << "  help: " << help << '\n';
 }
 
-int dispatch(const CLI::App* inspect, CommandOptions& commands, Context& context) {
-    if (inspect->parsed()) return run_inspect(commands.inspect, context);
+int dispatch(const Commands& commands, const CommandOptions& options, Context& context) {
+    if (commands.inspect->parsed()) return run_inspect(options.inspect, context);
+    if (commands.analyze->parsed()) return run_analyze(options.analyze, context);
     throw UsageError("no command given", {}, "run 'schemaflip --help' for the list of commands");
 }
 
@@ -59,8 +67,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         ->capture_default_str();
     app.add_flag("-v,--verbose", globals.verbosity, "More diagnostics on stderr (repeat for more)");
 
-    CommandOptions commands;
-    CLI::App* inspect = add_inspect_command(app, commands.inspect);
+    CommandOptions options;
+    Commands commands;
+    commands.inspect = add_inspect_command(app, options.inspect);
+    commands.analyze = add_analyze_command(app, options.analyze);
 
     Context context{out, err};
     try {
@@ -73,7 +83,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             out << app.help();
             return static_cast<int>(ExitCode::usage);
         }
-        return dispatch(inspect, commands, context);
+        return dispatch(commands, options, context);
     } catch (const CLI::CallForHelp&) {
         out << app.help();
         return 0;

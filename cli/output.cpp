@@ -1,6 +1,7 @@
 // Output: stdout or an atomically written file.
 #include "cli/output.hpp"
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 namespace schemaflip::cli {
@@ -17,6 +18,10 @@ void Output::write(const std::string& content) {
     }
     m_file->stream() << content;
     m_file->commit();
+}
+
+std::string dump_json(const nlohmann::ordered_json& document) {
+    return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace schemaflip::cli

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "cli/context.hpp"
 #include "core/util/atomic_file.hpp"
 
@@ -21,5 +23,9 @@ private:
     Context& m_context;
     std::unique_ptr<util::AtomicFile> m_file;
 };
+
+// A document as pretty-printed JSON text. Invalid UTF-8 (from logs, from SQLite names) becomes U+FFFD
+// instead of failing the whole command.
+std::string dump_json(const nlohmann::ordered_json& document);
 
 }  // namespace schemaflip::cli

@@ -31,7 +31,7 @@ int run_inspect(const InspectOptions& options, Context& context) {
     auto database = context.open_database(options.database, open_options);
     const auto snapshot = schema::introspect(*database, {options.exact_counts});
     if (context.format == OutputFormat::json) {
-        output.write(schema::to_json(snapshot).dump(2) + "\n");
+        output.write(dump_json(schema::to_json(snapshot)));
     } else {
         output.write(schema::render_text(snapshot));
     }

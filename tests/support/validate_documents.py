@@ -13,7 +13,7 @@ import sys
 
 import jsonschema
 
-binary, source = sys.argv[1], pathlib.Path(sys.argv[2])
+binary, source = sys.argv[1], pathlib.Path(sys.argv[2]).resolve()
 
 
 def load_validators():
@@ -29,6 +29,10 @@ def load_validators():
 def fresh_runs():
     """(name, argv) pairs whose stdout is a JSON document."""
     runs = [("inspect sqlite chinook", ["--format", "json", "inspect", str(source / "fixtures/sampledb/chinook.sqlite")])]
+    logs = source.parent / "shared/data/pglogs"
+    for name in ["pg15gen__gen_a.log", "pgbadger__cnpg.log.gz", "pgbadger__logplex.log", "pgbadger__multiline_param.log",
+                 "pgbadger__pg-syslog.1.gz"]:
+        runs.append((f"analyze {name}", ["--format", "json", "analyze", str(logs / name)]))
     pg = os.environ.get("SCHEMAFLIP_TEST_PG")
     if pg:
         chinook = pg.rsplit("/", 1)[0] + "/chinook"

@@ -1,0 +1,53 @@
+// DurationHistogram: bucket i holds values in [1.01^i, 1.01^(i+1)) microseconds.
+#include "core/profile/duration_histogram.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace schemaflip::profile {
+namespace {
+
+constexpr double k_growth = 1.01;
+const double k_log_growth = std::log(k_growth);
+
+int bucket_of(double milliseconds) {
+    const double microseconds = milliseconds * 1000.0;
+    if (!(microseconds >= 1.0)) return -1;  // below 1 µs, zero, negative or NaN
+    return static_cast<int>(std::floor(std::log(microseconds) / k_log_growth));
+}
+
+double bucket_middle_ms(int bucket) {
+    if (bucket < 0) return 0.0;
+    return std::pow(k_growth, bucket + 0.5) / 1000.0;
+}
+
+}  // namespace
+
+void DurationHistogram::add(double milliseconds) {
+    m_min = m_count == 0 ? milliseconds : std::min(m_min, milliseconds);
+    m_max = m_count == 0 ? milliseconds : std::max(m_max, milliseconds);
+    ++m_buckets[bucket_of(milliseconds)];
+    ++m_count;
+}
+
+void DurationHistogram::merge(const DurationHistogram& other) {
+    if (other.m_count == 0) return;
+    m_min = m_count == 0 ? other.m_min : std::min(m_min, other.m_min);
+    m_max = m_count == 0 ? other.m_max : std::max(m_max, other.m_max);
+    for (const auto& [bucket, count] : other.m_buckets) m_buckets[bucket] += count;
+    m_count += other.m_count;
+}
+
+double DurationHistogram::quantile(double q) const {
+    if (m_count == 0) return 0.0;
+    // The rank of the q-quantile among the observations (nearest-rank definition).
+    const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(m_count)));
+    std::uint64_t seen = 0;
+    for (const auto& [bucket, count] : m_buckets) {
+        seen += count;
+        if (seen >= rank) return std::clamp(bucket_middle_ms(bucket), m_min, m_max);
+    }
+    return m_max;
+}
+
+}  // namespace schemaflip::profile

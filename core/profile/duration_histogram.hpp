@@ -1,0 +1,25 @@
+// Duration quantiles in flat memory: log-spaced buckets (1% wide), so p50/p95 cost no per-statement storage.
+#pragma once
+
+#include <cstdint>
+#include <map>
+
+namespace schemaflip::profile {
+
+class DurationHistogram {
+public:
+    void add(double milliseconds);
+    void merge(const DurationHistogram& other);
+    // The q-quantile (0 < q <= 1), within 1% of an observed value and never outside the observed
+    // minimum and maximum; 0 when empty.
+    double quantile(double q) const;
+    std::uint64_t count() const { return m_count; }
+
+private:
+    std::map<int, std::uint64_t> m_buckets;  // bucket index -> count; sparse, typically a few dozen entries
+    std::uint64_t m_count = 0;
+    double m_min = 0;
+    double m_max = 0;
+};
+
+}  // namespace schemaflip::profile
