@@ -6,6 +6,7 @@ packages=(
   cmake ninja-build pkg-config g++ git ca-certificates
   libcli11-dev libpqxx-dev libpq-dev libsqlite3-dev libxgboost-dev nlohmann-json3-dev doctest-dev
   libpg-query-dev zlib1g-dev
+  lowdown                      # man pages from Markdown
   python3 python3-jsonschema   # tests: JSON Schema validation of every document
 )
 
