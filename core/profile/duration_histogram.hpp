@@ -2,7 +2,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <vector>
 
 namespace schemaflip::profile {
 
@@ -16,7 +16,12 @@ public:
     std::uint64_t count() const { return m_count; }
 
 private:
-    std::map<int, std::uint64_t> m_buckets;  // bucket index -> count; sparse, typically a few dozen entries
+    void count_in(int bucket, std::uint64_t count);
+
+    // Counts of buckets m_first_bucket, m_first_bucket + 1, ...: a statement's durations span a few
+    // hundred buckets at most, and a flat array makes add() one index computation.
+    std::vector<std::uint32_t> m_counts;
+    int m_first_bucket = 0;
     std::uint64_t m_count = 0;
     double m_min = 0;
     double m_max = 0;

@@ -103,13 +103,26 @@ public:
     WorkloadProfile finish() &&;
 
 private:
+    // What this builder knows of one statement shape: the shared cache's analysis and, for a parsed
+    // one, its statistics entry (element addresses in an unordered_map survive rehashing).
+    struct KnownShape {
+        std::shared_ptr<const sql::StatementInfo> info;
+        FingerprintStats* stats = nullptr;
+    };
+
     void add_statement(const logs::LogEvent& event);
+    const KnownShape& shape_of(const logs::LogEvent& event);
     void add_error(const logs::LogEvent& event);
     void note_time(const std::optional<std::int64_t>& time_ms);
 
     sql::StatementCache& m_cache;
     ProfileOptions m_options;
     WorkloadProfile m_profile;
+    // A lock-free first level in front of the shared cache: threads share the cache's mutex only on a
+    // shape they have not seen yet.
+    std::unordered_map<std::string, KnownShape> m_known_shapes;
+    std::string m_key;  // reused buffer for the literal-stripped key
+    KnownShape m_uncached;  // shapes whose analysis depends on literals (DDL) are looked up every time
 };
 
 // Reads one error message (`column "x" does not exist`, `relation "t" does not exist`, …) into the

@@ -75,22 +75,36 @@ void ProfileBuilder::add(const logs::LogEvent& event) {
     }
 }
 
+const ProfileBuilder::KnownShape& ProfileBuilder::shape_of(const logs::LogEvent& event) {
+    sql::literal_stripped_key(event.sql, m_key);
+    if (const auto known = m_known_shapes.find(m_key); known != m_known_shapes.end()) return known->second;
+    KnownShape shape{m_cache.analyze(event.sql), nullptr};
+    if (shape.info->parsed) {
+        shape.stats = &m_profile.fingerprints[shape.info->fingerprint];
+        if (shape.stats->count == 0) {
+            shape.stats->info = shape.info;
+            shape.stats->example = cut(m_options.keep_literals ? event.sql : shape.info->normalized);
+        }
+    }
+    if (sql::depends_on_literals(*shape.info)) {
+        m_uncached = std::move(shape);
+        return m_uncached;
+    }
+    return m_known_shapes.emplace(m_key, std::move(shape)).first->second;
+}
+
 void ProfileBuilder::add_statement(const logs::LogEvent& event) {
     // Logs do hold statements with no text (`statement: ` at the end of a line).
     if (event.sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
         ++m_profile.unparseable["empty statement"];
         return;
     }
-    auto info = m_cache.analyze(event.sql);
-    if (!info->parsed) {
-        ++m_profile.unparseable[unparseable_reason(info->error)];
+    const KnownShape& shape = shape_of(event);
+    if (shape.stats == nullptr) {
+        ++m_profile.unparseable[unparseable_reason(shape.info->error)];
         return;
     }
-    auto& stats = m_profile.fingerprints[info->fingerprint];
-    if (stats.count == 0) {
-        stats.info = info;
-        stats.example = cut(m_options.keep_literals ? event.sql : info->normalized);
-    }
+    auto& stats = *shape.stats;
     ++stats.count;
     widen(stats.first_seen_ms, stats.last_seen_ms, event.time_ms);
     if (event.duration_ms) {
@@ -100,7 +114,7 @@ void ProfileBuilder::add_statement(const logs::LogEvent& event) {
         stats.max_us = std::max(stats.max_us, microseconds);
         stats.durations.add(*event.duration_ms);
     }
-    for (const auto& change : info->ddl_changes) {
+    for (const auto& change : shape.info->ddl_changes) {
         m_profile.ddl_events.push_back({event.time_ms, event.source, event.line, change, cut(event.sql)});
     }
 }

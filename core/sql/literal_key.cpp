@@ -8,33 +8,67 @@
 // escaped with '\', so a placeholder can never be confused with an operator such as jsonb's '?'.
 // The mapping is therefore injective on everything but literals: two texts that differ anywhere else
 // get different keys.
+#include <array>
 #include <cstddef>
+#include <cstring>
 
 #include "core/sql/statement_info.hpp"
 
 namespace schemaflip::sql {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_identifier_start(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+// Character classes as one table lookup each: the key is computed for every statement in a log.
+enum CharClass : unsigned char { k_space = 1, k_digit = 2, k_identifier_start = 4, k_identifier_char = 8 };
+
+constexpr std::array<unsigned char, 256> make_char_classes() {
+    std::array<unsigned char, 256> classes{};
+    for (int c = 0; c < 256; ++c) {
+        unsigned char bits = 0;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') bits |= k_space;
+        if (c >= '0' && c <= '9') bits |= k_digit | k_identifier_char;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80) {
+            bits |= k_identifier_start | k_identifier_char;
+        }
+        if (c == '$') bits |= k_identifier_char;
+        classes[static_cast<std::size_t>(c)] = bits;
+    }
+    return classes;
 }
-bool is_identifier_char(char c) { return is_identifier_start(c) || is_digit(c) || c == '$'; }
+
+constexpr std::array<unsigned char, 256> k_char_classes = make_char_classes();
+
+bool has_class(char c, unsigned char bits) { return (k_char_classes[static_cast<unsigned char>(c)] & bits) != 0; }
+bool is_space(char c) { return has_class(c, k_space); }
+bool is_digit(char c) { return has_class(c, k_digit); }
+bool is_identifier_start(char c) { return has_class(c, k_identifier_start); }
+bool is_identifier_char(char c) { return has_class(c, k_identifier_char); }
 
 class LiteralStripper {
 public:
-    explicit LiteralStripper(std::string_view sql) : m_sql(sql) { m_key.reserve(sql.size()); }
+    // The key is never longer than twice the text (an escaped '?' or '\\' doubles; every other output
+    // is no longer than its input), so the buffer is sized once and written through a pointer.
+    LiteralStripper(std::string_view sql, std::string& key) : m_sql(sql), m_key(key) {
+        m_key.resize(2 * sql.size() + 2);
+        m_out = m_key.data();
+    }
 
-    std::string run() {
+    void run() {
         while (m_pos < m_sql.size()) step();
-        return std::move(m_key);
+        m_key.resize(static_cast<std::size_t>(m_out - m_key.data()));
     }
 
 private:
     std::string_view m_sql;
     std::size_t m_pos = 0;
-    std::string m_key;
+    std::string& m_key;
+    char* m_out = nullptr;  // next byte of m_key to write
+
+    void put(char c) { *m_out++ = c; }
+    void put(std::string_view text) {
+        std::memcpy(m_out, text.data(), text.size());
+        m_out += text.size();
+    }
+    bool nothing_written() const { return m_out == m_key.data(); }
     bool m_after_string = false;  // a newline between two strings concatenates them: keep it apart
     char m_separator = 0;         // whitespace seen before the next token: written only if one follows
 
@@ -43,7 +77,7 @@ private:
     void step() {
         const char c = m_sql[m_pos];
         if (is_space(c)) return whitespace();
-        if (m_separator != 0) m_key += m_separator;
+        if (m_separator != 0) put(m_separator);
         m_separator = 0;
         m_after_string = false;
         if (c == '\'') return string_literal(false);
@@ -53,8 +87,8 @@ private:
         if (is_digit(c) || (c == '.' && is_digit(at(m_pos + 1)))) return number();
         if (c == '-' && at(m_pos + 1) == '-') return line_comment();
         if (c == '/' && at(m_pos + 1) == '*') return block_comment();
-        if (c == '?' || c == '\\') m_key += '\\';
-        m_key += c;
+        if (c == '?' || c == '\\') put('\\');
+        put(c);
         ++m_pos;
     }
 
@@ -63,7 +97,7 @@ private:
         for (; m_pos < m_sql.size() && is_space(m_sql[m_pos]); ++m_pos) {
             if (m_sql[m_pos] == '\n') newline = true;
         }
-        if (m_key.empty()) return;
+        if (nothing_written()) return;
         m_separator = newline && m_after_string ? '\n' : ' ';
     }
 
@@ -79,7 +113,7 @@ private:
                 return string_literal(false, word);
             }
         }
-        m_key += word;
+        put(word);
     }
 
     // Replaces a complete string literal with its prefix and '?'; an unterminated one is kept as is.
@@ -99,12 +133,12 @@ private:
             }
         }
         if (pos >= m_sql.size()) {
-            m_key += m_sql.substr(start);
+            put(m_sql.substr(start));
             m_pos = m_sql.size();
             return;
         }
-        m_key += prefix;
-        m_key += '?';
+        put(prefix);
+        put('?');
         m_pos = pos + 1;
         m_after_string = true;
     }
@@ -121,7 +155,7 @@ private:
                 ++pos;
             }
         }
-        m_key += m_sql.substr(start, pos - start);
+        put(m_sql.substr(start, pos - start));
         m_pos = pos;
     }
 
@@ -130,7 +164,7 @@ private:
         std::size_t pos = m_pos + 1;
         if (is_digit(at(pos))) {
             while (is_digit(at(pos))) ++pos;
-            m_key += m_sql.substr(m_pos, pos - m_pos);
+            put(m_sql.substr(m_pos, pos - m_pos));
             m_pos = pos;
             return;
         }
@@ -138,14 +172,14 @@ private:
             while (pos < m_sql.size() && is_identifier_char(m_sql[pos]) && m_sql[pos] != '$') ++pos;
         }
         if (at(pos) != '$') {
-            m_key += '$';
+            put('$');
             ++m_pos;
             return;
         }
         const std::string_view tag = m_sql.substr(m_pos, pos + 1 - m_pos);
         const std::size_t close = m_sql.find(tag, pos + 1);
         const std::size_t end = close == std::string_view::npos ? m_sql.size() : close + tag.size();
-        m_key += m_sql.substr(m_pos, end - m_pos);
+        put(m_sql.substr(m_pos, end - m_pos));
         m_pos = end;
     }
 
@@ -165,14 +199,14 @@ private:
                 while (is_digit(at(pos))) ++pos;
             }
         }
-        m_key += '?';
+        put('?');
         m_pos = pos;
     }
 
     void line_comment() {
         const std::size_t end = m_sql.find('\n', m_pos);
         const std::size_t stop = end == std::string_view::npos ? m_sql.size() : end + 1;
-        m_key += m_sql.substr(m_pos, stop - m_pos);
+        put(m_sql.substr(m_pos, stop - m_pos));
         m_pos = stop;
     }
 
@@ -191,13 +225,19 @@ private:
                 ++pos;
             }
         }
-        m_key += m_sql.substr(m_pos, pos - m_pos);
+        put(m_sql.substr(m_pos, pos - m_pos));
         m_pos = pos;
     }
 };
 
 }  // namespace
 
-std::string literal_stripped_key(std::string_view sql) { return LiteralStripper(sql).run(); }
+std::string literal_stripped_key(std::string_view sql) {
+    std::string key;
+    literal_stripped_key(sql, key);
+    return key;
+}
+
+void literal_stripped_key(std::string_view sql, std::string& key) { LiteralStripper(sql, key).run(); }
 
 }  // namespace schemaflip::sql

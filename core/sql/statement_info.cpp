@@ -72,12 +72,11 @@ void analyze_parsed(const std::string& text, const detail::Json& statements, con
     sort_unique(info.join_columns);
 }
 
-// DDL details carry literals (varchar(20), DEFAULT 5): such results are cached per exact text.
+}  // namespace
+
 bool depends_on_literals(const StatementInfo& info) {
     return info.kind == StatementKind::ddl || !info.ddl_changes.empty();
 }
-
-}  // namespace
 
 const char* to_string(StatementKind kind) {
     switch (kind) {

@@ -68,6 +68,12 @@ std::vector<std::string> split_statements(std::string_view script);
 // A cheap key under which texts that differ only in numeric and string literals coincide, computed
 // without parsing (a lexer pass); used to parse each distinct statement shape once.
 std::string literal_stripped_key(std::string_view sql);
+// The same into `key`, reusing its buffer (the hot path of analyze computes one per statement).
+void literal_stripped_key(std::string_view sql, std::string& key);
+
+// DDL details carry literals (varchar(20), DEFAULT 5): such results hold for one exact text only, so
+// caches keyed on literal_stripped_key must not reuse them.
+bool depends_on_literals(const StatementInfo& info);
 
 // Thread-safe cache: analyze each distinct literal-stripped shape once.
 class StatementCache {

@@ -177,3 +177,25 @@ TEST_CASE("analyze bad input") {
         CHECK(test::run_cli({"analyze", "--strict", truncated.string()}).exit_code == 3);
     }
 }
+
+TEST_CASE("--schema attributes unqualified columns of a join, from a live database or a snapshot file") {
+    const auto url = test::postgres_url("chinook");
+    if (!url) return;
+    test::TempDir dir;
+    const auto script = dir.path() / "queries.sql";
+    write(script, "SELECT name, title FROM album JOIN artist USING (artist_id) WHERE name = 'AC/DC';\n");
+    const auto columns_of = [](const json& profile) {
+        return profile["fingerprints"][0]["columns"].get<std::vector<std::string>>();
+    };
+    // Without a schema, name and title could belong to either table.
+    const auto bare = columns_of(analyze_json({script.string()}));
+    CHECK(std::find(bare.begin(), bare.end(), "artist.name") == bare.end());
+
+    const auto live = columns_of(analyze_json({"--schema", *url, script.string()}));
+    CHECK(std::find(live.begin(), live.end(), "artist.name") != live.end());
+    CHECK(std::find(live.begin(), live.end(), "album.title") != live.end());
+
+    const auto snapshot = dir.path() / "chinook.json";
+    REQUIRE(test::run_cli({"--format", "json", "inspect", *url, "-o", snapshot.string()}).exit_code == 0);
+    CHECK(columns_of(analyze_json({"--schema", snapshot.string(), script.string()})) == live);
+}
