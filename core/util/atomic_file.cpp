@@ -13,6 +13,15 @@
 namespace schemaflip::util {
 
 AtomicFile::AtomicFile(std::filesystem::path target) : m_target(std::move(target)) {
+    std::error_code ignored;
+    const auto status = std::filesystem::status(m_target, ignored);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        if (std::filesystem::is_directory(status)) throw InputError("output path " + m_target.string() + " is a directory");
+        m_direct = true;
+        m_stream.open(m_target, std::ios::binary);
+        if (!m_stream) throw InputError("cannot write output file " + m_target.string(), std::strerror(errno));
+        return;
+    }
     auto directory = m_target.parent_path();
     if (directory.empty()) directory = ".";
     std::string pattern = (directory / ("." + m_target.filename().string() + ".XXXXXX")).string();
@@ -31,7 +40,7 @@ AtomicFile::AtomicFile(std::filesystem::path target) : m_target(std::move(target
 }
 
 AtomicFile::~AtomicFile() {
-    if (m_committed) return;
+    if (m_committed || m_direct) return;
     m_stream.close();
     std::error_code ignored;
     std::filesystem::remove(m_temp, ignored);
@@ -42,6 +51,10 @@ void AtomicFile::commit() {
     const bool ok = static_cast<bool>(m_stream);
     m_stream.close();
     if (!ok) throw InputError("cannot write output file " + m_target.string(), "write failed (disk full?)");
+    if (m_direct) {
+        m_committed = true;
+        return;
+    }
     // Keep the permissions a plain create would give, not mkstemp's 0600.
     const mode_t mask = ::umask(0);
     ::umask(mask);

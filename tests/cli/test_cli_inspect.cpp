@@ -130,3 +130,15 @@ TEST_CASE("--help, --version and no command") {
     CHECK(nothing.exit_code == 2);
     CHECK(nothing.out.find("Usage:") != std::string::npos);
 }
+
+TEST_CASE("-o to a device or pipe writes through it instead of replacing it") {
+    // Renaming a temporary file over /dev/null would turn the device into a regular file.
+    const auto result = test::run_cli({"inspect", chinook_sqlite(), "-o", "/dev/null"});
+    CHECK(result.exit_code == 0);
+    CHECK(std::filesystem::is_character_file("/dev/null"));
+
+    test::TempDir dir;
+    const auto result_on_directory = test::run_cli({"inspect", chinook_sqlite(), "-o", dir.path().string()});
+    CHECK(result_on_directory.exit_code == 3);
+    CHECK(std::filesystem::is_directory(dir.path()));
+}
