@@ -111,6 +111,14 @@ void render_ddl(std::ostringstream& out, const WorkloadProfile& profile) {
 }
 
 void render_errors(std::ostringstream& out, const WorkloadProfile& profile) {
+    if (profile.counts.errors > 0) {
+        out << "\nErrors: " << profile.counts.errors;
+        for (const char* severity : {"ERROR", "FATAL", "PANIC"}) {
+            const auto found = profile.counts.severities.find(severity);
+            if (found != profile.counts.severities.end()) out << "; " << severity << ": " << found->second;
+        }
+        out << '\n';
+    }
     if (!profile.missing_objects.empty()) {
         out << "\nMissing objects (the application is ahead of the schema)\n";
         for (const auto& [key, object] : profile.missing_objects) {
