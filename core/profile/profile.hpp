@@ -129,6 +129,9 @@ private:
 // missing object it names, using the failed statement's parse to find the table; nullopt otherwise.
 std::optional<MissingObject> missing_object_from_error(const std::string& message, const sql::StatementInfo* statement);
 
+// Fingerprints by total time, then count (both descending), then fingerprint: the order of every report.
+std::vector<const FingerprintStats*> ordered_fingerprints(const WorkloadProfile& profile);
+
 nlohmann::ordered_json to_json(const WorkloadProfile& profile);
 std::string render_text(const WorkloadProfile& profile, std::size_t top);
 

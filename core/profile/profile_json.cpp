@@ -30,17 +30,6 @@ json column_list(const std::vector<sql::ColumnRef>& columns) {
     return list;
 }
 
-std::vector<const FingerprintStats*> ordered_fingerprints(const WorkloadProfile& profile) {
-    std::vector<const FingerprintStats*> ordered;
-    for (const auto& [fingerprint, stats] : profile.fingerprints) ordered.push_back(&stats);
-    std::sort(ordered.begin(), ordered.end(), [](const FingerprintStats* a, const FingerprintStats* b) {
-        if (a->total_us != b->total_us) return a->total_us > b->total_us;
-        if (a->count != b->count) return a->count > b->count;
-        return a->info->fingerprint_hex < b->info->fingerprint_hex;
-    });
-    return ordered;
-}
-
 std::uint64_t analysed_statements(const WorkloadProfile& profile) {
     std::uint64_t total = 0;
     for (const auto& [fingerprint, stats] : profile.fingerprints) total += stats.count;
@@ -172,6 +161,17 @@ json sources_json(const WorkloadProfile& profile) {
 }
 
 }  // namespace
+
+std::vector<const FingerprintStats*> ordered_fingerprints(const WorkloadProfile& profile) {
+    std::vector<const FingerprintStats*> ordered;
+    for (const auto& [fingerprint, stats] : profile.fingerprints) ordered.push_back(&stats);
+    std::sort(ordered.begin(), ordered.end(), [](const FingerprintStats* a, const FingerprintStats* b) {
+        if (a->total_us != b->total_us) return a->total_us > b->total_us;
+        if (a->count != b->count) return a->count > b->count;
+        return a->info->fingerprint_hex < b->info->fingerprint_hex;
+    });
+    return ordered;
+}
 
 nlohmann::ordered_json to_json(const WorkloadProfile& profile) {
     json fingerprints = json::array();

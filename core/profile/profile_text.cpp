@@ -62,13 +62,7 @@ void render_summary(std::ostringstream& out, const WorkloadProfile& profile) {
 }
 
 void render_top_statements(std::ostringstream& out, const WorkloadProfile& profile, std::size_t top) {
-    std::vector<const FingerprintStats*> ordered;
-    for (const auto& [fingerprint, stats] : profile.fingerprints) ordered.push_back(&stats);
-    std::sort(ordered.begin(), ordered.end(), [](const FingerprintStats* a, const FingerprintStats* b) {
-        if (a->total_us != b->total_us) return a->total_us > b->total_us;
-        if (a->count != b->count) return a->count > b->count;
-        return a->info->fingerprint_hex < b->info->fingerprint_hex;
-    });
+    const auto ordered = ordered_fingerprints(profile);
     out << "\nTop statements by total time\n";
     char header[160];
     std::snprintf(header, sizeof header, "  %12s %9s %10s %10s  %-11s %s\n", "total ms", "count", "mean ms", "p95 ms", "kind",
