@@ -33,9 +33,8 @@ bool parse_entry(std::string_view line, CloudSqlEntry& out) {
 
 class CloudSqlReader final : public PrefixedRecordReader {
 public:
-    CloudSqlReader(LineSource& lines, const ReaderOptions& options)
-        : PrefixedRecordReader(lines.name(), "cloudsql"), m_lines(lookahead_over(lines, m_lookahead)) {
-        choose_prefix(options.prefix, detection_sample(m_lines));
+    CloudSqlReader(LineSource& lines, const ReaderOptions& options) : PrefixedRecordReader(lines, "cloudsql") {
+        choose_prefix(options.prefix);
     }
 
 private:
@@ -43,17 +42,17 @@ private:
         // A textPayload holding several lines is handed out one line at a time.
         if (m_rest_of_text) return next_piece(payload);
         std::string_view line;
-        while (m_lines.next_line(line)) {
+        while (lines().next_line(line)) {
             if (line.empty()) continue;
             if (!parse_entry(line, m_entry)) {
-                count_unrecognised(m_lines.line_number(), "not a JSON object", line);
+                count_unrecognised(lines().line_number(), "not a JSON object", line);
                 continue;
             }
             if (!m_entry.has_text) {
                 count_stray();
                 continue;
             }
-            m_line_number = m_lines.line_number();
+            m_line_number = lines().line_number();
             m_rest_of_text = std::string_view(m_entry.text);
             return next_piece(payload);
         }
@@ -81,8 +80,6 @@ private:
         return entry.text.substr(0, entry.text.find('\n'));
     }
 
-    std::unique_ptr<LookaheadLineSource> m_lookahead;
-    LookaheadLineSource& m_lines;
     CloudSqlEntry m_entry;
     std::optional<std::string_view> m_rest_of_text;
     std::uint64_t m_line_number = 0;

@@ -1,13 +1,28 @@
 // Reads CloudNativePG JSON lines: PostgreSQL records ("logger":"postgres","msg":"record") carry the
 // csvlog fields under "record"; every other line (instance manager, pg_controldata, …) is stray.
+#include <array>
 #include <string>
 
 #include "core/logs/flat_json.hpp"
-#include "core/logs/log_line_prefix.hpp"
+#include "core/logs/record_fields.hpp"
 #include "core/logs/record_reader.hpp"
 
 namespace schemaflip::logs {
 namespace {
+
+// The keys under "record": csvlog's column names.
+constexpr std::array<JsonField, 10> k_fields{{
+    {"log_time", RecordField::time},
+    {"user_name", RecordField::user},
+    {"database_name", RecordField::database},
+    {"process_id", RecordField::session},
+    {"application_name", RecordField::application},
+    {"error_severity", RecordField::severity},
+    {"sql_state_code", RecordField::sqlstate},
+    {"message", RecordField::message},
+    {"detail", RecordField::detail},
+    {"query", RecordField::statement},
+}};
 
 bool is_blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
@@ -80,40 +95,11 @@ private:
         record.source = m_lines.name();
         record.line = m_lines.line_number();
         flat_json::ObjectCursor cursor(fields);
-        std::string_view key;
-        flat_json::Value value;
-        bool has_severity = false;
-        while (cursor.next(key, value)) {
-            bool ok = true;
-            if (key == "log_time") {
-                std::size_t time_length = 0;
-                record.time_ms = parse_timestamp(value.text, time_length);
-                ok = record.time_ms.has_value();
-            } else if (key == "user_name") {
-                ok = flat_json::assign_scalar(value, record.user);
-            } else if (key == "database_name") {
-                ok = flat_json::assign_scalar(value, record.database);
-            } else if (key == "process_id") {
-                ok = flat_json::assign_scalar(value, record.session);
-            } else if (key == "application_name") {
-                ok = flat_json::assign_scalar(value, record.application);
-            } else if (key == "error_severity") {
-                ok = flat_json::assign_scalar(value, record.severity);
-                has_severity = true;
-            } else if (key == "sql_state_code") {
-                ok = flat_json::assign_scalar(value, record.sqlstate);
-            } else if (key == "message") {
-                ok = flat_json::assign_scalar(value, record.message);
-            } else if (key == "detail") {
-                ok = flat_json::assign_scalar(value, record.detail);
-            } else if (key == "query") {
-                ok = flat_json::assign_scalar(value, record.statement);
-            }
-            if (!ok) {
-                return "cnpg record field with a value of the wrong kind";
-            }
+        FieldSet seen;
+        if (!assign_json_fields(cursor, k_fields, record, seen)) {
+            return "cnpg record field with a value of the wrong kind";
         }
-        if (!has_severity) {
+        if (!seen.contains(RecordField::severity)) {
             return "cnpg record without error_severity";
         }
         return nullptr;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/logs/log_line_prefix.hpp"
+#include "core/logs/record_fields.hpp"
 #include "core/logs/record_reader.hpp"
 
 namespace schemaflip::logs {
@@ -17,15 +18,26 @@ namespace {
 constexpr std::size_t k_min_columns = 23;
 constexpr std::size_t k_max_columns = 26;
 constexpr std::size_t k_column_log_time = 0;
-constexpr std::size_t k_column_user_name = 1;
-constexpr std::size_t k_column_database_name = 2;
-constexpr std::size_t k_column_process_id = 3;
 constexpr std::size_t k_column_error_severity = 11;
-constexpr std::size_t k_column_sql_state_code = 12;
 constexpr std::size_t k_column_message = 13;
-constexpr std::size_t k_column_detail = 14;
-constexpr std::size_t k_column_query = 19;
-constexpr std::size_t k_column_application_name = 22;
+
+struct CsvColumn {
+    std::size_t index;
+    RecordField field;
+};
+
+// The text columns, with csvlog's names.
+constexpr std::array<CsvColumn, 9> k_text_columns{{
+    {1, RecordField::user},                            // user_name
+    {2, RecordField::database},                        // database_name
+    {3, RecordField::session},                         // process_id
+    {k_column_error_severity, RecordField::severity},  // error_severity
+    {12, RecordField::sqlstate},                       // sql_state_code
+    {k_column_message, RecordField::message},          // message
+    {14, RecordField::detail},                         // detail
+    {19, RecordField::statement},                      // query
+    {22, RecordField::application},                    // application_name
+}};
 
 // A quote left open would otherwise swallow the rest of a large file into one row.
 constexpr std::size_t k_max_row_bytes = 64u << 20;
@@ -249,15 +261,10 @@ private:
         record.source = m_lines.name();
         record.line = m_row_first_line;
         record.time_ms = time_ms;
-        assign_field(record.user, m_fields[k_column_user_name]);
-        assign_field(record.database, m_fields[k_column_database_name]);
-        assign_field(record.session, m_fields[k_column_process_id]);
-        assign_field(record.application, m_fields[k_column_application_name]);
-        assign_field(record.severity, m_fields[k_column_error_severity]);
-        assign_field(record.sqlstate, m_fields[k_column_sql_state_code]);
-        assign_field(record.message, m_fields[k_column_message]);
-        assign_field(record.detail, m_fields[k_column_detail]);
-        assign_field(record.statement, m_fields[k_column_query]);
+#pragma GCC unroll 16
+        for (const CsvColumn& column : k_text_columns) {
+            assign_field(*text_field(record, column.field), m_fields[column.index]);
+        }
         return true;
     }
 

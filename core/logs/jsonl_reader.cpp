@@ -6,7 +6,7 @@
 
 #include "core/logs/flat_json.hpp"
 #include "core/logs/log_line_prefix.hpp"
-#include "core/logs/record_reader.hpp"
+#include "core/logs/json_line_reader.hpp"
 
 namespace schemaflip::logs {
 namespace {
@@ -14,7 +14,9 @@ namespace {
 // Epoch numbers above this are milliseconds: as seconds they would be past the year 5000.
 constexpr double k_epoch_milliseconds_threshold = 1e11;
 
-bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+constexpr std::string_view k_blank_characters = " \t\r\n";
+
+bool is_blank(std::string_view text) { return text.find_first_not_of(k_blank_characters) == std::string_view::npos; }
 
 std::optional<double> parse_number(std::string_view text) {
     double number = 0;
@@ -62,35 +64,15 @@ bool read_duration(const flat_json::Value& value, LogRecord& record) {
     return true;
 }
 
-class JsonlReader final : public RecordReader {
+class JsonlReader final : public JsonLineReader {
 public:
-    explicit JsonlReader(LineSource& lines) : m_lines(lines) {}
+    explicit JsonlReader(LineSource& lines) : JsonLineReader(lines, k_blank_characters) {}
 
-    bool next(LogRecord& record) override {
-        std::string_view line;
-        while (m_lines.next_line(line)) {
-            if (is_blank(line)) {
-                continue;
-            }
-            const char* problem = fill_record(line, record);
-            if (problem == nullptr) {
-                return true;
-            }
-            m_unrecognised.add(m_lines.name(), m_lines.line_number(), problem, line);
-        }
-        return false;
-    }
-
-    const Unrecognised& unrecognised() const override { return m_unrecognised; }
-    std::uint64_t stray_lines() const override { return 0; }
     std::string description() const override { return "jsonl"; }
 
 private:
-    // Fills the record from one line; returns why the line is not a statement line, or nullptr.
-    const char* fill_record(std::string_view line, LogRecord& record) {
-        record.clear();
-        record.source = m_lines.name();
-        record.line = m_lines.line_number();
+    // Returns why the line is not a statement line, or nullptr.
+    const char* fill_record(std::string_view line, LogRecord& record) override {
         record.plain_statement = true;
         flat_json::ObjectCursor cursor(line);
         std::string_view key;
@@ -120,9 +102,6 @@ private:
         }
         return nullptr;
     }
-
-    LineSource& m_lines;
-    Unrecognised m_unrecognised;
 };
 
 }  // namespace

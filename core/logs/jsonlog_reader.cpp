@@ -1,100 +1,56 @@
 // Reads PostgreSQL jsonlog (PG 15+): one JSON object a line, keys left out when their value is empty.
+#include <array>
 #include <string>
 
 #include "core/logs/flat_json.hpp"
-#include "core/logs/log_line_prefix.hpp"
-#include "core/logs/record_reader.hpp"
+#include "core/logs/json_line_reader.hpp"
+#include "core/logs/record_fields.hpp"
 
 namespace schemaflip::logs {
 namespace {
 
 constexpr std::string_view k_successful_completion = "00000";
 
-bool is_blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+constexpr std::array<JsonField, 10> k_fields{{
+    {"timestamp", RecordField::time},
+    {"user", RecordField::user},
+    {"dbname", RecordField::database},
+    {"pid", RecordField::session},
+    {"application_name", RecordField::application},
+    {"error_severity", RecordField::severity},
+    {"state_code", RecordField::sqlstate},
+    {"message", RecordField::message},
+    {"detail", RecordField::detail},
+    {"statement", RecordField::statement},
+}};
 
-class JsonlogReader final : public RecordReader {
+class JsonlogReader final : public JsonLineReader {
 public:
-    explicit JsonlogReader(LineSource& lines) : m_lines(lines) {}
+    explicit JsonlogReader(LineSource& lines) : JsonLineReader(lines, " \t") {}
 
-    bool next(LogRecord& record) override {
-        std::string_view line;
-        while (m_lines.next_line(line)) {
-            if (is_blank(line)) {
-                continue;
-            }
-            const char* problem = fill_record(line, record);
-            if (problem == nullptr) {
-                return true;
-            }
-            m_unrecognised.add(m_lines.name(), m_lines.line_number(), problem, line);
-        }
-        return false;
-    }
-
-    const Unrecognised& unrecognised() const override { return m_unrecognised; }
-    std::uint64_t stray_lines() const override { return 0; }
     std::string description() const override { return "jsonlog"; }
 
 private:
-    // Fills the record from one line; returns why the line is not a jsonlog record, or nullptr.
-    const char* fill_record(std::string_view line, LogRecord& record) {
-        record.clear();
-        record.source = m_lines.name();
-        record.line = m_lines.line_number();
+    // Returns why the line is not a jsonlog record, or nullptr.
+    const char* fill_record(std::string_view line, LogRecord& record) override {
         flat_json::ObjectCursor cursor(line);
-        std::string_view key;
-        flat_json::Value value;
-        bool has_severity = false;
-        bool has_message = false;
-        bool has_state_code = false;
-        while (cursor.next(key, value)) {
-            bool ok = true;
-            if (key == "timestamp") {
-                std::size_t time_length = 0;
-                record.time_ms = parse_timestamp(value.text, time_length);
-                ok = record.time_ms.has_value();
-            } else if (key == "user") {
-                ok = flat_json::assign_scalar(value, record.user);
-            } else if (key == "dbname") {
-                ok = flat_json::assign_scalar(value, record.database);
-            } else if (key == "pid") {
-                ok = flat_json::assign_scalar(value, record.session);
-            } else if (key == "application_name") {
-                ok = flat_json::assign_scalar(value, record.application);
-            } else if (key == "error_severity") {
-                ok = flat_json::assign_scalar(value, record.severity);
-                has_severity = true;
-            } else if (key == "state_code") {
-                ok = flat_json::assign_scalar(value, record.sqlstate);
-                has_state_code = true;
-            } else if (key == "message") {
-                ok = flat_json::assign_scalar(value, record.message);
-                has_message = true;
-            } else if (key == "detail") {
-                ok = flat_json::assign_scalar(value, record.detail);
-            } else if (key == "statement") {
-                ok = flat_json::assign_scalar(value, record.statement);
-            }
-            if (!ok) {
-                return "jsonlog field with a value of the wrong kind";
-            }
+        FieldSet seen;
+        if (!assign_json_fields(cursor, k_fields, record, seen)) {
+            return "jsonlog field with a value of the wrong kind";
         }
         if (cursor.failed()) {
             return "not a JSON object";
         }
-        if (!has_severity || !has_message) {
+        if (!seen.contains(RecordField::severity) || !seen.contains(RecordField::message)) {
             return "JSON object without error_severity and message";
         }
         // PostgreSQL leaves state_code out when it is 00000 (successful completion), which csvlog and
         // %e write out; filling it in keeps the formats' records equal.
-        if (!has_state_code) {
+        if (!seen.contains(RecordField::sqlstate)) {
             record.sqlstate = k_successful_completion;
         }
         return nullptr;
     }
-
-    LineSource& m_lines;
-    Unrecognised m_unrecognised;
 };
 
 }  // namespace

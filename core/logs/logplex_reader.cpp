@@ -80,19 +80,18 @@ bool is_postgres_line(const LogplexLine& line) { return !line.pid.empty(); }
 
 class LogplexReader final : public PrefixedRecordReader {
 public:
-    LogplexReader(LineSource& lines, const ReaderOptions& options)
-        : PrefixedRecordReader(lines.name(), "logplex"), m_lines(lookahead_over(lines, m_lookahead)) {
-        choose_prefix(options.prefix, detection_sample(m_lines));
+    LogplexReader(LineSource& lines, const ReaderOptions& options) : PrefixedRecordReader(lines, "logplex") {
+        choose_prefix(options.prefix);
     }
 
 private:
     bool next_payload(PayloadLine& payload) override {
         std::string_view line;
         LogplexLine parsed;
-        while (m_lines.next_line(line)) {
+        while (lines().next_line(line)) {
             if (line.empty()) continue;
             if (!parse_logplex_line(line, parsed)) {
-                count_unrecognised(m_lines.line_number(), "not a logplex line", line);
+                count_unrecognised(lines().line_number(), "not a logplex line", line);
                 continue;
             }
             if (!is_postgres_line(parsed)) {
@@ -102,7 +101,7 @@ private:
             bool continues = false;
             take_sequence(parsed.text, continues);
             payload.text = parsed.text;
-            payload.line = m_lines.line_number();
+            payload.line = lines().line_number();
             payload.envelope_session = parsed.pid;
             payload.envelope_time_ms = parsed.time_ms;
             // Heroku sends each line of a message as its own [N-k] part, sometimes without the TAB.
@@ -121,8 +120,6 @@ private:
         return std::string(parsed.text);
     }
 
-    std::unique_ptr<LookaheadLineSource> m_lookahead;
-    LookaheadLineSource& m_lines;
 };
 
 }  // namespace

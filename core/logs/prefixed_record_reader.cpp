@@ -21,8 +21,10 @@ std::string printable_excerpt(std::string_view text) {
     return shown;
 }
 
-PrefixedRecordReader::PrefixedRecordReader(std::string source_name, std::string format_label)
-    : m_source_name(std::move(source_name)), m_format_label(std::move(format_label)) {}
+PrefixedRecordReader::PrefixedRecordReader(LineSource& lines, std::string format_label)
+    : m_source_name(lines.name()),
+      m_format_label(std::move(format_label)),
+      m_lines(lookahead_over(lines, m_lookahead)) {}
 
 std::vector<std::string_view> detection_sample(LookaheadLineSource& lines) {
     std::vector<std::string_view> sample;
@@ -40,9 +42,9 @@ LookaheadLineSource& lookahead_over(LineSource& lines, std::unique_ptr<Lookahead
     return *owner;
 }
 
-void PrefixedRecordReader::choose_prefix(const std::string& prefix, const std::vector<std::string_view>& sample) {
+void PrefixedRecordReader::choose_prefix(const std::string& prefix) {
     std::vector<std::string> payloads;
-    for (const auto line : sample) {
+    for (const auto line : detection_sample(m_lines)) {
         auto text = payload_text(line);
         if (text && !text->empty() && text->front() != '\t') payloads.push_back(std::move(*text));
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,11 +36,13 @@ public:
     std::string prefix() const { return m_prefix ? m_prefix->text() : std::string(); }
 
 protected:
-    PrefixedRecordReader(std::string source_name, std::string format_label);
+    // Reads `lines` through a lookahead (see lines()), so that choose_prefix() can look at the first ones.
+    PrefixedRecordReader(LineSource& lines, std::string format_label);
 
-    // Uses `prefix` when given; otherwise detects it from the payloads of `sample` (physical lines, by
-    // way of payload_text()). Throws InputError naming the expected fields when no line matches.
-    void choose_prefix(const std::string& prefix, const std::vector<std::string_view>& sample);
+    // Uses `prefix` when given; otherwise detects it from the payloads of the detection_sample() of
+    // lines() (by way of payload_text()). Throws InputError naming the expected fields when no line
+    // matches. Derived constructors call it, as it calls payload_text().
+    void choose_prefix(const std::string& prefix);
 
     // The next payload; false at the end. Implementations count envelope problems themselves.
     virtual bool next_payload(PayloadLine& payload) = 0;
@@ -51,6 +54,7 @@ protected:
     }
     void count_stray() { ++m_stray_lines; }
     const std::string& source_name() const { return m_source_name; }
+    LookaheadLineSource& lines() { return m_lines; }
 
 private:
     enum class Target : std::uint8_t { message, detail, statement, ignored };
@@ -62,6 +66,8 @@ private:
 
     std::string m_source_name;
     std::string m_format_label;
+    std::unique_ptr<LookaheadLineSource> m_lookahead;
+    LookaheadLineSource& m_lines;
     std::optional<LogLinePrefix> m_prefix;
     bool m_prefix_detected = false;
     Unrecognised m_unrecognised;

@@ -6,15 +6,14 @@ namespace {
 
 class StderrReader final : public PrefixedRecordReader {
 public:
-    StderrReader(LineSource& lines, const ReaderOptions& options)
-        : PrefixedRecordReader(lines.name(), "stderr"), m_lines(lookahead_over(lines, m_lookahead)) {
-        choose_prefix(options.prefix, detection_sample(m_lines));
+    StderrReader(LineSource& lines, const ReaderOptions& options) : PrefixedRecordReader(lines, "stderr") {
+        choose_prefix(options.prefix);
     }
 
 private:
     bool next_payload(PayloadLine& payload) override {
-        if (!m_lines.next_line(payload.text)) return false;
-        payload.line = m_lines.line_number();
+        if (!lines().next_line(payload.text)) return false;
+        payload.line = lines().line_number();
         return true;
     }
 
@@ -22,8 +21,6 @@ private:
         return std::string(physical_line);
     }
 
-    std::unique_ptr<LookaheadLineSource> m_lookahead;
-    LookaheadLineSource& m_lines;
 };
 
 }  // namespace

@@ -106,19 +106,18 @@ std::string_view unescape_tabs(std::string_view text, std::string& scratch) {
 
 class SyslogReader final : public PrefixedRecordReader {
 public:
-    SyslogReader(LineSource& lines, const ReaderOptions& options)
-        : PrefixedRecordReader(lines.name(), "syslog"), m_lines(lookahead_over(lines, m_lookahead)) {
-        choose_prefix(options.prefix, detection_sample(m_lines));
+    SyslogReader(LineSource& lines, const ReaderOptions& options) : PrefixedRecordReader(lines, "syslog") {
+        choose_prefix(options.prefix);
     }
 
 private:
     bool next_payload(PayloadLine& payload) override {
         std::string_view line;
         SyslogLine parsed;
-        while (m_lines.next_line(line)) {
+        while (lines().next_line(line)) {
             if (line.empty()) continue;
             if (!parse_syslog_line(line, parsed)) {
-                count_unrecognised(m_lines.line_number(), "not a syslog line", line);
+                count_unrecognised(lines().line_number(), "not a syslog line", line);
                 continue;
             }
             if (!parsed.has_sequence && !is_postgres_ident(parsed.ident)) {
@@ -126,7 +125,7 @@ private:
                 continue;
             }
             payload.text = unescape_tabs(parsed.text, m_unescaped);
-            payload.line = m_lines.line_number();
+            payload.line = lines().line_number();
             payload.envelope_session = parsed.pid;
             payload.envelope_time_ms = parsed.time_ms;
             payload.later_part =
@@ -144,8 +143,6 @@ private:
         return std::string(unescape_tabs(parsed.text, scratch));
     }
 
-    std::unique_ptr<LookaheadLineSource> m_lookahead;
-    LookaheadLineSource& m_lines;
     std::string m_unescaped;
 };
 

@@ -1,7 +1,6 @@
 // CloudNativePG reader: PostgreSQL records under "record", other JSON lines counted as stray.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -9,43 +8,21 @@
 #include <vector>
 #include <zlib.h>
 
-#include "core/logs/line_source.hpp"
 #include "core/logs/record_reader.hpp"
+#include "support/log_test_support.hpp"
 #include "support/test_support.hpp"
 
 namespace logs = schemaflip::logs;
+using schemaflip::test::ReadResult;
+using schemaflip::test::string_or_empty;
 
 namespace {
 
-struct ReadResult {
-    std::vector<logs::LogRecord> records;
-    std::uint64_t unrecognised = 0;
-    std::uint64_t stray = 0;
-};
-
-ReadResult read_cnpg(logs::LineSource& lines) {
-    auto reader = logs::make_cnpg_reader(lines, {});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) {
-        result.records.push_back(record);
-    }
-    result.unrecognised = reader->unrecognised().count;
-    result.stray = reader->stray_lines();
-    return result;
-}
-
 const std::string k_cnpg_file = "pgbadger__cnpg.log.gz";
 
-ReadResult read_cnpg_file() {
-    auto lines = logs::open_line_source(schemaflip::test::shared_data_path("pglogs/" + k_cnpg_file).string());
-    return read_cnpg(*lines);
-}
+ReadResult read_cnpg_file() { return schemaflip::test::read_shared_log(logs::make_cnpg_reader, k_cnpg_file); }
 
-ReadResult read_cnpg_buffer(std::string_view text) {
-    auto lines = logs::buffer_line_source(text);
-    return read_cnpg(*lines);
-}
+ReadResult read_cnpg_buffer(std::string_view text) { return schemaflip::test::read_buffer(logs::make_cnpg_reader, text); }
 
 // The file's lines, decompressed with zlib directly rather than through the project's line source.
 std::vector<std::string> gunzip_lines(const std::string& path) {
@@ -66,15 +43,7 @@ std::vector<std::string> gunzip_lines(const std::string& path) {
     return lines;
 }
 
-nlohmann::json expected() {
-    std::ifstream in(schemaflip::test::shared_data_path("pglogs/expected_counts.json"));
-    return nlohmann::json::parse(in).at(k_cnpg_file);
-}
-
-std::string string_or_empty(const nlohmann::json& object, const char* key) {
-    const auto found = object.find(key);
-    return found == object.end() ? std::string() : found->get<std::string>();
-}
+const nlohmann::json& expected() { return schemaflip::test::expected_counts().at(k_cnpg_file); }
 
 }  // namespace
 
@@ -84,10 +53,9 @@ TEST_CASE("cnpg reader counts PostgreSQL records and stray lines as the independ
     CHECK(result.records.size() == counts["records"].get<std::size_t>());
     CHECK(result.stray == counts["stray_lines"].get<std::uint64_t>());
     CHECK(result.unrecognised == 0);
-    std::map<std::string, std::uint64_t> severities;
+    const auto severities = schemaflip::test::severity_counts(result.records);
     std::size_t errors_with_statement = 0;
     for (const auto& record : result.records) {
-        ++severities[record.severity];
         const bool is_error = record.severity == "ERROR" || record.severity == "FATAL" || record.severity == "PANIC";
         errors_with_statement += is_error && !record.statement.empty();
     }

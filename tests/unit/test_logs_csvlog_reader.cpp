@@ -1,74 +1,29 @@
 // csvlog reader: 23/24/25/26 columns, quoted newlines, doubled quotes, bad rows, and agreement with jsonlog.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "core/logs/line_source.hpp"
 #include "core/logs/record_reader.hpp"
-#include "support/test_support.hpp"
+#include "support/log_test_support.hpp"
 
 namespace logs = schemaflip::logs;
+using schemaflip::test::expected_counts;
+using schemaflip::test::ReadResult;
+using schemaflip::test::severity_counts;
 
 namespace {
 
-struct ReadResult {
-    std::vector<logs::LogRecord> records;
-    std::uint64_t unrecognised = 0;
-    std::string description;
-};
-
-ReadResult read_csv(logs::LineSource& lines) {
-    auto reader = logs::make_csvlog_reader(lines, {});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) {
-        result.records.push_back(record);
-    }
-    result.unrecognised = reader->unrecognised().count;
-    result.description = reader->description();
-    return result;
-}
-
 ReadResult read_csv_file(const std::string& name) {
-    auto lines = logs::open_line_source(schemaflip::test::shared_data_path("pglogs/" + name).string());
-    return read_csv(*lines);
+    return schemaflip::test::read_shared_log(logs::make_csvlog_reader, name);
 }
 
-ReadResult read_csv_buffer(std::string_view text) {
-    auto lines = logs::buffer_line_source(text);
-    return read_csv(*lines);
-}
+ReadResult read_csv_buffer(std::string_view text) { return schemaflip::test::read_buffer(logs::make_csvlog_reader, text); }
 
 ReadResult read_jsonlog_file(const std::string& name) {
-    auto lines = logs::open_line_source(schemaflip::test::shared_data_path("pglogs/" + name).string());
-    auto reader = logs::make_jsonlog_reader(*lines, {});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) {
-        result.records.push_back(record);
-    }
-    result.unrecognised = reader->unrecognised().count;
-    return result;
-}
-
-const nlohmann::json& expected_counts() {
-    static const nlohmann::json counts = [] {
-        std::ifstream in(schemaflip::test::shared_data_path("pglogs/expected_counts.json"));
-        return nlohmann::json::parse(in);
-    }();
-    return counts;
-}
-
-std::map<std::string, std::uint64_t> severity_counts(const std::vector<logs::LogRecord>& records) {
-    std::map<std::string, std::uint64_t> counts;
-    for (const auto& record : records) {
-        ++counts[record.severity];
-    }
-    return counts;
+    return schemaflip::test::read_shared_log(logs::make_jsonlog_reader, name);
 }
 
 std::map<std::string, std::vector<const logs::LogRecord*>> records_by_session(const std::vector<logs::LogRecord>& records) {

@@ -4,28 +4,15 @@
 #include <string>
 #include <vector>
 
-#include "core/logs/line_source.hpp"
 #include "core/logs/record_reader.hpp"
+#include "support/log_test_support.hpp"
 
 namespace logs = schemaflip::logs;
 
 namespace {
 
-struct ReadResult {
-    std::vector<logs::LogRecord> records;
-    std::uint64_t unrecognised = 0;
-};
-
-ReadResult read_jsonl_buffer(std::string_view text) {
-    auto lines = logs::buffer_line_source(text);
-    auto reader = logs::make_jsonl_reader(*lines, {});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) {
-        result.records.push_back(record);
-    }
-    result.unrecognised = reader->unrecognised().count;
-    return result;
+schemaflip::test::ReadResult read_jsonl_buffer(std::string_view text) {
+    return schemaflip::test::read_buffer(logs::make_jsonl_reader, text);
 }
 
 }  // namespace

@@ -7,49 +7,25 @@
 #include <string>
 #include <vector>
 
-#include "core/logs/line_source.hpp"
 #include "core/logs/record_reader.hpp"
+#include "support/log_test_support.hpp"
 #include "support/test_support.hpp"
 
 namespace logs = schemaflip::logs;
+using schemaflip::test::ReadResult;
+using schemaflip::test::string_or_empty;
 
 namespace {
 
-struct ReadResult {
-    std::vector<logs::LogRecord> records;
-    std::uint64_t unrecognised = 0;
-};
-
-ReadResult read_jsonlog(logs::LineSource& lines) {
-    auto reader = logs::make_jsonlog_reader(lines, {});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) {
-        result.records.push_back(record);
-    }
-    result.unrecognised = reader->unrecognised().count;
-    return result;
-}
-
 ReadResult read_jsonlog_file(const std::string& name) {
-    auto lines = logs::open_line_source(schemaflip::test::shared_data_path("pglogs/" + name).string());
-    return read_jsonlog(*lines);
+    return schemaflip::test::read_shared_log(logs::make_jsonlog_reader, name);
 }
 
 ReadResult read_jsonlog_buffer(std::string_view text) {
-    auto lines = logs::buffer_line_source(text);
-    return read_jsonlog(*lines);
+    return schemaflip::test::read_buffer(logs::make_jsonlog_reader, text);
 }
 
-nlohmann::json expected(const std::string& name) {
-    std::ifstream in(schemaflip::test::shared_data_path("pglogs/expected_counts.json"));
-    return nlohmann::json::parse(in).at(name);
-}
-
-std::string string_or_empty(const nlohmann::json& object, const char* key) {
-    const auto found = object.find(key);
-    return found == object.end() ? std::string() : found->get<std::string>();
-}
+const nlohmann::json& expected(const std::string& name) { return schemaflip::test::expected_counts().at(name); }
 
 }  // namespace
 
@@ -60,10 +36,9 @@ TEST_CASE("jsonlog reader counts records and severities as the independent scrip
         const auto result = read_jsonlog_file(name);
         CHECK(result.records.size() == counts["records"].get<std::size_t>());
         CHECK(result.unrecognised == 0);
-        std::map<std::string, std::uint64_t> severities;
+        const auto severities = schemaflip::test::severity_counts(result.records);
         std::size_t multi_line = 0;
         for (const auto& record : result.records) {
-            ++severities[record.severity];
             multi_line += record.message.find('\n') != std::string::npos ||
                           record.statement.find('\n') != std::string::npos;
         }

@@ -6,27 +6,15 @@
 
 #include "core/logs/line_source.hpp"
 #include "core/logs/record_reader.hpp"
+#include "support/log_test_support.hpp"
 #include "support/test_support.hpp"
 
 namespace logs = schemaflip::logs;
+using schemaflip::test::ReadResult;
 
 namespace {
 
-struct ReadResult {
-    std::vector<logs::LogRecord> records;
-    std::uint64_t unrecognised = 0;
-};
-
-ReadResult read_sql(logs::LineSource& lines) {
-    auto reader = logs::make_sql_reader(lines, {});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) {
-        result.records.push_back(record);
-    }
-    result.unrecognised = reader->unrecognised().count;
-    return result;
-}
+ReadResult read_sql(logs::LineSource& lines) { return schemaflip::test::read_all(logs::make_sql_reader, lines); }
 
 ReadResult read_sql_buffer(std::string_view text) {
     auto lines = logs::buffer_line_source(text, "script.sql");

@@ -8,31 +8,19 @@
 #include <string>
 #include <vector>
 
-#include "core/logs/line_source.hpp"
 #include "core/logs/log_line_prefix.hpp"
 #include "core/logs/record_reader.hpp"
 #include "core/util/error.hpp"
+#include "support/log_test_support.hpp"
 #include "support/test_support.hpp"
 
 namespace logs = schemaflip::logs;
+using schemaflip::test::string_or_empty;
 
 namespace {
 
-struct ReadResult {
-    std::vector<logs::LogRecord> records;
-    std::uint64_t unrecognised = 0;
-    std::string description;
-};
-
-ReadResult read_stderr(std::string_view text, const std::string& prefix = {}) {
-    auto lines = logs::buffer_line_source(text);
-    auto reader = logs::make_stderr_reader(*lines, logs::ReaderOptions{prefix});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) result.records.push_back(record);
-    result.unrecognised = reader->unrecognised().count;
-    result.description = reader->description();
-    return result;
+schemaflip::test::ReadResult read_stderr(std::string_view text, const std::string& prefix = {}) {
+    return schemaflip::test::read_buffer(logs::make_stderr_reader, text, logs::ReaderOptions{prefix});
 }
 
 // Splits "a, b(c, d), e" at the commas outside parentheses.
@@ -101,10 +89,6 @@ std::optional<std::int64_t> expected_time_ms(const std::string& go) {
         REQUIRE(zone == "time.UTC");
     }
     return (static_cast<std::int64_t>(timegm(&tm)) - offset_seconds) * 1000 + nanos / 1000000;
-}
-
-std::string string_or_empty(const nlohmann::json& object, const char* key) {
-    return object.contains(key) ? object[key].get<std::string>() : std::string();
 }
 
 // PostgreSQL writes a TAB after every newline inside a message; pganalyze's Go literals left it out.

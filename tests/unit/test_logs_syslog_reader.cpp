@@ -4,32 +4,16 @@
 #include <string>
 #include <vector>
 
-#include "core/logs/line_source.hpp"
 #include "core/logs/record_reader.hpp"
+#include "support/log_test_support.hpp"
 
 namespace logs = schemaflip::logs;
 
 namespace {
 
-struct ReadResult {
-    std::vector<logs::LogRecord> records;
-    std::uint64_t unrecognised = 0;
-    std::uint64_t stray = 0;
-    std::string description;
-};
-
-using Factory = std::unique_ptr<logs::RecordReader> (*)(logs::LineSource&, const logs::ReaderOptions&);
-
-ReadResult read_with(Factory make, std::string_view text, const std::string& prefix = {}) {
-    auto lines = logs::buffer_line_source(text);
-    auto reader = make(*lines, logs::ReaderOptions{prefix});
-    ReadResult result;
-    logs::LogRecord record;
-    while (reader->next(record)) result.records.push_back(record);
-    result.unrecognised = reader->unrecognised().count;
-    result.stray = reader->stray_lines();
-    result.description = reader->description();
-    return result;
+schemaflip::test::ReadResult read_with(schemaflip::test::ReaderFactory make, std::string_view text,
+                                       const std::string& prefix = {}) {
+    return schemaflip::test::read_buffer(make, text, logs::ReaderOptions{prefix});
 }
 
 }  // namespace
