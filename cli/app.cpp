@@ -7,6 +7,8 @@
 
 #include "cli/commands/analyze.hpp"
 #include "cli/commands/inspect.hpp"
+#include "cli/commands/shadow.hpp"
+#include "cli/commands/train.hpp"
 #include "cli/context.hpp"
 #include "core/util/error.hpp"
 #include "core/util/redact.hpp"
@@ -32,11 +34,15 @@ struct GlobalOptions {
 struct CommandOptions {
     InspectOptions inspect;
     AnalyzeOptions analyze;
+    TrainOptions train;
+    ShadowOptions shadow;
 };
 
 struct Commands {
     CLI::App* inspect = nullptr;
     CLI::App* analyze = nullptr;
+    CLI::App* train = nullptr;
+    ShadowCommands shadow;
 };
 
 void print_error(std::ostream& err, const std::string& what, const std::string& reason, const std::string& help) {
@@ -48,6 +54,8 @@ void print_error(std::ostream& err, const std::string& what, const std::string& 
 int dispatch(const Commands& commands, const CommandOptions& options, Context& context) {
     if (commands.inspect->parsed()) return run_inspect(options.inspect, context);
     if (commands.analyze->parsed()) return run_analyze(options.analyze, context);
+    if (commands.train->parsed()) return run_train(options.train, context);
+    if (commands.shadow.shadow->parsed()) return run_shadow(commands.shadow, options.shadow, context);
     throw UsageError("no command given", {}, "run 'schemaflip --help' for the list of commands");
 }
 
@@ -71,6 +79,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     Commands commands;
     commands.inspect = add_inspect_command(app, options.inspect);
     commands.analyze = add_analyze_command(app, options.analyze);
+    commands.train = add_train_command(app, options.train);
+    commands.shadow = add_shadow_command(app, options.shadow);
 
     Context context{out, err};
     try {

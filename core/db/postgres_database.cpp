@@ -192,4 +192,108 @@ std::unique_ptr<Database> open_postgres_database(const DatabaseUrl& url, const O
     return std::make_unique<PostgresDatabase>(url, options);
 }
 
+std::vector<std::pair<std::string, std::string>> postgres_settings(const std::string& conninfo) {
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+    if (options == nullptr) {
+        const std::string reason = error ? util::redact_url(error) : "out of memory";
+        PQfreemem(error);
+        throw UsageError("malformed PostgreSQL connection string " + util::redact_url(conninfo), reason);
+    }
+    std::vector<std::pair<std::string, std::string>> settings;
+    for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+        if (option->val == nullptr || *option->val == '\0') continue;
+        if (std::string_view(option->keyword) == "password" && std::string_view(option->val) == util::k_redacted) continue;
+        settings.emplace_back(option->keyword, option->val);
+    }
+    PQconninfoFree(options);
+    return settings;
+}
+
+std::string postgres_conninfo_for_database(const std::string& conninfo, const std::string& dbname) {
+    const auto quote = [](const std::string& value) {
+        std::string out = "'";
+        for (const char c : value) {
+            if (c == '\'' || c == '\\') out += '\\';
+            out += c;
+        }
+        return out + "'";
+    };
+    std::string out;
+    for (const auto& [key, value] : postgres_settings(conninfo)) {
+        if (key != "dbname") out += key + "=" + quote(value) + " ";
+    }
+    return out + "dbname=" + quote(dbname);
+}
+
+std::string postgres_database_name(const std::string& conninfo) {
+    std::string user;
+    for (const auto& [key, value] : postgres_settings(conninfo)) {
+        if (key == "dbname") return value;
+        if (key == "user") user = value;
+    }
+    if (user.empty()) {
+        if (const char* env = std::getenv("PGDATABASE")) return env;
+        if (const char* env = std::getenv("PGUSER")) return env;
+    }
+    return user;
+}
+
+namespace {
+
+struct Connection {
+    PGconn* handle = nullptr;
+    std::string password;
+    ~Connection() { PQfinish(handle); }
+
+    std::string message() const {
+        std::string text = PQerrorMessage(handle);
+        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+        return util::redact_secret(util::redact_url(text), password);
+    }
+};
+
+void connect(Connection& connection, const std::string& conninfo) {
+    connection.password = find_password(conninfo);
+    connection.handle = PQconnectdb(with_connect_timeout(conninfo, 10).c_str());
+    if (PQstatus(connection.handle) != CONNECTION_OK) {
+        throw UnavailableError("cannot connect to PostgreSQL at " + util::redact_url(conninfo), connection.message());
+    }
+}
+
+void expect(Connection& connection, PGresult* result, ExecStatusType wanted, const std::string& what) {
+    const bool ok = PQresultStatus(result) == wanted;
+    PQclear(result);
+    if (!ok) throw UnavailableError(what, connection.message());
+}
+
+}  // namespace
+
+std::int64_t copy_postgres_table(const std::string& from_conninfo, const std::string& to_conninfo, const std::string& table) {
+    Connection source;
+    Connection target;
+    connect(source, from_conninfo);
+    connect(target, to_conninfo);
+    const std::string what = "cannot copy table " + table;
+    expect(source, PQexec(source.handle, "SET default_transaction_read_only = on"), PGRES_COMMAND_OK, what);
+    expect(source, PQexec(source.handle, ("COPY " + table + " TO STDOUT (FORMAT binary)").c_str()), PGRES_COPY_OUT, what);
+    expect(target, PQexec(target.handle, ("COPY " + table + " FROM STDIN (FORMAT binary)").c_str()), PGRES_COPY_IN, what);
+    for (;;) {
+        char* buffer = nullptr;
+        const int size = PQgetCopyData(source.handle, &buffer, 0);
+        if (size == -1) break;
+        if (size < 0) throw UnavailableError(what, source.message());
+        const int sent = PQputCopyData(target.handle, buffer, size);
+        PQfreemem(buffer);
+        if (sent != 1) throw UnavailableError(what, target.message());
+    }
+    expect(source, PQgetResult(source.handle), PGRES_COMMAND_OK, what);
+    if (PQputCopyEnd(target.handle, nullptr) != 1) throw UnavailableError(what, target.message());
+    PGresult* done = PQgetResult(target.handle);
+    const char* tuples = PQcmdTuples(done);
+    const std::int64_t rows = tuples && *tuples ? std::stoll(tuples) : 0;
+    expect(target, done, PGRES_COMMAND_OK, what);
+    return rows;
+}
+
 }  // namespace schemaflip::db

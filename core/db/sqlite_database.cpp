@@ -186,4 +186,44 @@ std::unique_ptr<Database> open_sqlite_database(const DatabaseUrl& url, const Ope
     return std::make_unique<SqliteDatabase>(url, options);
 }
 
+namespace {
+
+struct Connection {
+    sqlite3* handle = nullptr;
+    ~Connection() { sqlite3_close_v2(handle); }
+};
+
+std::string connection_message(sqlite3* handle, int rc) { return handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc); }
+
+}  // namespace
+
+void copy_sqlite_database(const std::string& from, const std::string& to) {
+    Connection source;
+    int rc = sqlite3_open_v2(from.c_str(), &source.handle, SQLITE_OPEN_READONLY, nullptr);
+    if (rc != SQLITE_OK) throw InputError("cannot open SQLite database " + from, connection_message(source.handle, rc));
+    std::string failure;
+    {
+        Connection target;
+        rc = sqlite3_open_v2(to.c_str(), &target.handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        if (rc != SQLITE_OK) {
+            failure = connection_message(target.handle, rc);
+        } else if (sqlite3_backup* backup = sqlite3_backup_init(target.handle, "main", source.handle, "main")) {
+            // Copying in one step holds the source's read lock for the whole copy, which keeps it consistent;
+            // a busy source is retried rather than restarted page by page.
+            do {
+                rc = sqlite3_backup_step(backup, -1);
+                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+            } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+            sqlite3_backup_finish(backup);
+            if (rc != SQLITE_DONE) failure = sqlite3_errstr(rc);
+        } else {
+            failure = sqlite3_errmsg(target.handle);
+        }
+    }
+    if (failure.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove(to, ignored);
+    throw UnavailableError("cannot copy SQLite database " + from + " to " + to, failure);
+}
+
 }  // namespace schemaflip::db

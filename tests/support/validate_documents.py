@@ -10,6 +10,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 
@@ -26,9 +27,21 @@ def load_validators():
     return validators
 
 
+SCRATCH = tempfile.TemporaryDirectory(prefix="schemaflip-validate.")
+
+
+def shadow_up_argv():
+    """A SQLite shadow of the Chinook fixture (only read) with a column added and a type rebuilt, in a scratch dir."""
+    ddl = pathlib.Path(SCRATCH.name) / "change.sql"
+    ddl.write_text("ALTER TABLE customer ADD COLUMN tier text;\nALTER TABLE invoice ALTER COLUMN total TYPE numeric(12,2);\n")
+    return ["--format", "json", "shadow", "up", "--primary", str(source / "fixtures/sampledb/chinook.sqlite"),
+            "--shadow", str(pathlib.Path(SCRATCH.name) / "shadow.sqlite"), "--ddl", str(ddl)]
+
+
 def fresh_runs():
     """(name, argv) pairs whose stdout is a JSON document."""
     runs = [("inspect sqlite chinook", ["--format", "json", "inspect", str(source / "fixtures/sampledb/chinook.sqlite")])]
+    runs.append(("shadow up sqlite chinook", shadow_up_argv()))
     logs = source.parent / "shared/data/pglogs"
     for name in ["pg15gen__gen_a.log", "pgbadger__cnpg.log.gz", "pgbadger__logplex.log", "pgbadger__multiline_param.log",
                  "pgbadger__pg-syslog.1.gz"]:

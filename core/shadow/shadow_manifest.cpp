@@ -1,0 +1,184 @@
+// The shadow manifest as JSON (schemas/shadow_manifest.schema.json), its change IDs and its text form.
+#include "core/shadow/shadow_manifest.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/util/atomic_file.hpp"
+#include "core/util/error.hpp"
+
+namespace schemaflip::shadow {
+namespace {
+
+using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
+
+std::string collapse_whitespace(const std::string& statement) {
+    std::string out;
+    char quote = 0;
+    bool pending_space = false;
+    for (const char c : statement) {
+        if (quote == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            pending_space = !out.empty();
+            continue;
+        }
+        if (pending_space) out += ' ';
+        pending_space = false;
+        if (quote == 0 && (c == '\'' || c == '"')) {
+            quote = c;
+        } else if (c == quote) {
+            quote = 0;  // a doubled quote closes and reopens: the state comes out the same
+        }
+        out += c;
+    }
+    return out;
+}
+
+template <typename T>
+T required(const Json& object, const char* key) {
+    if (!object.is_object() || !object.contains(key)) {
+        throw InputError(std::string("not a shadow manifest: \"") + key + "\" is missing");
+    }
+    try {
+        return object.at(key).get<T>();
+    } catch (const Json::exception&) {
+        throw InputError(std::string("not a shadow manifest: \"") + key + "\" has the wrong type");
+    }
+}
+
+OrderedJson optional_text(const std::optional<std::string>& value) { return value ? OrderedJson(*value) : OrderedJson(); }
+
+}  // namespace
+
+std::string change_id(const std::vector<std::string>& statements) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    const auto mix = [&hash](unsigned char byte) {
+        hash ^= byte;
+        hash *= 1099511628211ULL;
+    };
+    for (const auto& statement : statements) {
+        for (const char c : collapse_whitespace(statement)) mix(static_cast<unsigned char>(c));
+        mix(';');
+    }
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+    return text;
+}
+
+OrderedJson to_json(const ShadowManifest& manifest) {
+    OrderedJson document;
+    document["kind"] = "shadow_manifest";
+    document["schema_version"] = k_manifest_schema_version;
+    document["engine"] = manifest.engine;
+    document["primary"] = manifest.primary;
+    document["shadow"] = manifest.shadow;
+    document["sync"] = manifest.sync;
+    document["state"] = manifest.state;
+    document["created_at"] = manifest.created_at;
+    document["changes"] = OrderedJson::array();
+    for (const auto& change : manifest.changes) {
+        OrderedJson statements = OrderedJson::array();
+        for (const auto& statement : change.statements) {
+            statements.push_back({{"sql", statement.sql},
+                                  {"wall_ms", statement.wall_ms},
+                                  {"lock_mode", statement.lock_mode},
+                                  {"effect", statement.effect}});
+        }
+        document["changes"].push_back({{"id", change.id}, {"source", change.source}, {"statements", statements}});
+    }
+    document["created"] = OrderedJson::array();
+    for (const auto& object : manifest.created) document["created"].push_back({{"type", object.type}, {"name", object.name}});
+    document["tables"] = OrderedJson::array();
+    for (const auto& table : manifest.tables) {
+        document["tables"].push_back({{"schema", table.schema},
+                                      {"name", table.name},
+                                      {"row_count", table.row_count},
+                                      {"bytes", table.bytes ? OrderedJson(*table.bytes) : OrderedJson()}});
+    }
+    document["lsn"] = optional_text(manifest.lsn);
+    return document;
+}
+
+ShadowManifest manifest_from_json(const Json& document) {
+    if (!document.is_object() || document.value("kind", "") != "shadow_manifest") {
+        throw InputError("not a shadow manifest: \"kind\" is not \"shadow_manifest\"");
+    }
+    if (required<int>(document, "schema_version") != k_manifest_schema_version) {
+        throw InputError("unsupported shadow manifest version",
+                         "this schemaflip reads version " + std::to_string(k_manifest_schema_version));
+    }
+    ShadowManifest manifest;
+    manifest.engine = required<std::string>(document, "engine");
+    if (manifest.engine != "sqlite" && manifest.engine != "postgresql") {
+        throw InputError("not a shadow manifest: unknown engine \"" + manifest.engine + "\"");
+    }
+    manifest.primary = required<std::string>(document, "primary");
+    manifest.shadow = required<std::string>(document, "shadow");
+    manifest.sync = required<std::string>(document, "sync");
+    manifest.state = required<std::string>(document, "state");
+    manifest.created_at = required<std::string>(document, "created_at");
+    for (const auto& change : required<Json>(document, "changes")) {
+        AppliedChange applied{required<std::string>(change, "id"), required<std::string>(change, "source"), {}};
+        for (const auto& statement : required<Json>(change, "statements")) {
+            applied.statements.push_back({required<std::string>(statement, "sql"), required<double>(statement, "wall_ms"),
+                                          required<std::string>(statement, "lock_mode"),
+                                          required<std::string>(statement, "effect")});
+        }
+        manifest.changes.push_back(std::move(applied));
+    }
+    for (const auto& object : required<Json>(document, "created")) {
+        manifest.created.push_back({required<std::string>(object, "type"), required<std::string>(object, "name")});
+    }
+    for (const auto& table : required<Json>(document, "tables")) {
+        ShadowTable row{required<std::string>(table, "schema"), required<std::string>(table, "name"),
+                        required<std::int64_t>(table, "row_count"), std::nullopt};
+        if (table.contains("bytes") && !table["bytes"].is_null()) row.bytes = required<std::int64_t>(table, "bytes");
+        manifest.tables.push_back(std::move(row));
+    }
+    if (document.contains("lsn") && !document["lsn"].is_null()) manifest.lsn = required<std::string>(document, "lsn");
+    return manifest;
+}
+
+ShadowManifest read_manifest(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot read shadow manifest " + path.string(), "the file does not exist or is unreadable");
+    Json document;
+    try {
+        document = Json::parse(in);
+    } catch (const Json::parse_error& e) {
+        throw InputError("shadow manifest " + path.string() + " is not JSON", e.what());
+    }
+    return manifest_from_json(document);
+}
+
+void write_manifest(const std::filesystem::path& path, const ShadowManifest& manifest) {
+    util::AtomicFile file(path);
+    file.stream() << to_json(manifest).dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+    file.commit();
+}
+
+std::string render_text(const ShadowManifest& manifest) {
+    std::ostringstream out;
+    out << "shadow " << manifest.shadow << " (" << manifest.engine << ", sync " << manifest.sync << ", "
+        << manifest.state << ")\n";
+    out << "primary " << manifest.primary << '\n';
+    for (const auto& change : manifest.changes) {
+        out << "change " << change.id << " from " << change.source << '\n';
+        for (const auto& statement : change.statements) {
+            char ms[32];
+            std::snprintf(ms, sizeof ms, "%.1f", statement.wall_ms);
+            out << "  " << ms << " ms  " << statement.lock_mode << " (" << statement.effect << ")  " << statement.sql << '\n';
+        }
+    }
+    for (const auto& table : manifest.tables) {
+        out << "table " << table.schema << '.' << table.name << ": " << table.row_count << " rows";
+        if (table.bytes) out << ", " << *table.bytes << " bytes";
+        out << '\n';
+    }
+    for (const auto& object : manifest.created) out << "created " << object.type << ' ' << object.name << '\n';
+    return out.str();
+}
+
+}  // namespace schemaflip::shadow

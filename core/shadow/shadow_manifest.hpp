@@ -1,0 +1,72 @@
+// The shadow manifest: what `shadow up` built and measured, and everything `shadow down` must remove.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace schemaflip::shadow {
+
+inline constexpr int k_manifest_schema_version = 1;
+
+struct AppliedStatement {
+    std::string sql;
+    double wall_ms = 0.0;   // measured on the shadow, at the shadow's real data size
+    std::string lock_mode;  // the lock the statement takes on the engine of the shadow
+    std::string effect;     // "rewrite", "scan" or "none": what the statement does to the table's rows
+};
+
+struct AppliedChange {
+    std::string id;  // change_id() of the statements
+    std::string source;  // where the change came from, e.g. the --ddl file
+    std::vector<AppliedStatement> statements;
+};
+
+// One object `up` created. type: "file" (a SQLite shadow; name is its absolute path) or "database"
+// (a PostgreSQL shadow; name is the database name, on the server of the manifest's shadow URL).
+struct CreatedObject {
+    std::string type;
+    std::string name;
+    bool operator==(const CreatedObject&) const = default;
+};
+
+struct ShadowTable {
+    std::string schema;
+    std::string name;
+    std::int64_t row_count = 0;
+    std::optional<std::int64_t> bytes;
+};
+
+struct ShadowManifest {
+    std::string engine;   // postgresql or sqlite
+    std::string primary;  // redacted URL
+    std::string shadow;   // redacted URL
+    std::string sync = "none";
+    // "creating" while `up` runs (written first, so a crash leaves a manifest `down` can use),
+    // "ready" once the change is applied and the data copied, "failed" when `up` could not clean up.
+    std::string state = "creating";
+    std::string created_at;  // ISO 8601 UTC
+    std::vector<AppliedChange> changes;
+    std::vector<CreatedObject> created;
+    std::vector<ShadowTable> tables;
+    std::optional<std::string> lsn;  // replication positions; only for a synced shadow
+};
+
+// A stable ID for a change: 16 hex digits of a 64-bit FNV-1a hash over the statements with their
+// whitespace collapsed (outside quotes), so reformatting a migration keeps its ID.
+std::string change_id(const std::vector<std::string>& statements);
+
+nlohmann::ordered_json to_json(const ShadowManifest& manifest);
+// Throws InputError naming the problem when the document is not a shadow manifest.
+ShadowManifest manifest_from_json(const nlohmann::json& document);
+ShadowManifest read_manifest(const std::filesystem::path& path);
+// Written atomically: a reader sees the old manifest or the new one, never half of one.
+void write_manifest(const std::filesystem::path& path, const ShadowManifest& manifest);
+
+std::string render_text(const ShadowManifest& manifest);
+
+}  // namespace schemaflip::shadow

@@ -1,0 +1,76 @@
+// The shadow manifest's change IDs, JSON round trip and checks, and the lock table per change type.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/shadow/lock_levels.hpp"
+#include "core/shadow/shadow_manifest.hpp"
+#include "core/sql/statement_info.hpp"
+#include "core/util/error.hpp"
+
+using namespace schemaflip;
+
+TEST_CASE("shadow: change IDs ignore layout, not content") {
+    const auto id = shadow::change_id({"ALTER TABLE t ADD COLUMN a int", "CREATE INDEX i ON t (a)"});
+    CHECK(id.size() == 16);
+    CHECK(id == shadow::change_id({"ALTER TABLE t\n   ADD COLUMN a int", "CREATE  INDEX i ON t (a)"}));
+    CHECK(id != shadow::change_id({"ALTER TABLE t ADD COLUMN b int", "CREATE INDEX i ON t (a)"}));
+    CHECK(id != shadow::change_id({"CREATE INDEX i ON t (a)", "ALTER TABLE t ADD COLUMN a int"}));
+    // Whitespace inside a literal is content.
+    CHECK(shadow::change_id({"ALTER TABLE t ADD COLUMN a text DEFAULT 'x  y'"}) !=
+          shadow::change_id({"ALTER TABLE t ADD COLUMN a text DEFAULT 'x y'"}));
+}
+
+TEST_CASE("shadow: a manifest survives JSON and a wrong document is bad input") {
+    shadow::ShadowManifest manifest;
+    manifest.engine = "sqlite";
+    manifest.primary = "/data/app.db";
+    manifest.shadow = "/data/app.shadow.db";
+    manifest.state = "ready";
+    manifest.created_at = "2026-11-24T00:00:00.000Z";
+    manifest.changes.push_back({"0123456789abcdef", "m.sql", {{"ALTER TABLE t ADD a int", 1.5, "EXCLUSIVE", "none"}}});
+    manifest.created.push_back({"file", "/data/app.shadow.db"});
+    manifest.tables.push_back({"main", "t", 3, std::nullopt});
+    manifest.tables.push_back({"main", "u", 4, 8192});
+
+    const auto document = shadow::to_json(manifest);
+    CHECK(document["kind"] == "shadow_manifest");
+    CHECK(document["lsn"].is_null());
+    const auto back = shadow::manifest_from_json(nlohmann::json::parse(document.dump()));
+    CHECK(shadow::to_json(back) == document);
+
+    auto wrong_kind = nlohmann::json::parse(document.dump());
+    wrong_kind["kind"] = "schema_snapshot";
+    CHECK_THROWS_AS(shadow::manifest_from_json(wrong_kind), InputError);
+    auto missing = nlohmann::json::parse(document.dump());
+    missing.erase("created");
+    CHECK_THROWS_AS(shadow::manifest_from_json(missing), InputError);
+}
+
+TEST_CASE("shadow: PostgreSQL lock mode per change type") {
+    struct Case {
+        const char* sql;
+        const char* mode;
+        const char* effect;
+    };
+    // Modes from the PostgreSQL 15 manual (ALTER TABLE, CREATE INDEX, "Explicit Locking").
+    const Case cases[] = {
+        {"ALTER TABLE t ADD COLUMN a int", "ACCESS EXCLUSIVE", "none"},
+        {"CREATE INDEX i ON t (a)", "SHARE", "scan"},
+        {"CREATE INDEX CONCURRENTLY i ON t (a)", "SHARE UPDATE EXCLUSIVE", "scan"},
+        {"ALTER TABLE t ALTER COLUMN a TYPE bigint", "ACCESS EXCLUSIVE", "rewrite"},
+        {"ALTER TABLE t ALTER COLUMN a SET NOT NULL", "ACCESS EXCLUSIVE", "scan"},
+        {"ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (u_id) REFERENCES u (id)", "SHARE ROW EXCLUSIVE", "scan"},
+        {"ALTER TABLE t VALIDATE CONSTRAINT f", "SHARE UPDATE EXCLUSIVE", "scan"},
+        {"ALTER TABLE t RENAME COLUMN a TO b", "ACCESS EXCLUSIVE", "none"},
+        {"ALTER TABLE t ADD COLUMN a int, ALTER COLUMN b TYPE text", "ACCESS EXCLUSIVE", "rewrite"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(std::string(c.sql));
+        const auto info = sql::analyze_statement(c.sql);
+        REQUIRE(info.parsed);
+        const auto level = shadow::postgres_lock_level(info.ddl_changes);
+        CHECK(level.mode == c.mode);
+        CHECK(level.effect == c.effect);
+    }
+}
