@@ -65,6 +65,7 @@ private:
 
     void put(char c) { *m_out++ = c; }
     void put(std::string_view text) {
+        if (text.empty()) return;  // an empty view may have a null data(), which memcpy must not get
         std::memcpy(m_out, text.data(), text.size());
         m_out += text.size();
     }
