@@ -1,13 +1,11 @@
 // Reads one Django migration (*/migrations/NNNN_x.py): the `operations` list, without running Python.
 #include <cctype>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "core/history/history.hpp"
 #include "core/history/migration_events.hpp"
 #include "core/history/ruby_args.hpp"
-#include "core/sql/statement_info.hpp"
+#include "core/util/ascii_case.hpp"
 
 namespace schemaflip::history {
 namespace fs = std::filesystem;
@@ -20,22 +18,8 @@ struct Operation {
 
 // The text between the '(' at `open` and its matching ')', quotes respected.
 std::string balanced(const std::string& text, std::size_t open) {
-    int depth = 0;
-    char quote = 0;
-    for (std::size_t i = open; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quote) {
-            if (c == '\\') ++i;
-            else if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '(') {
-            ++depth;
-        } else if (c == ')' && --depth == 0) {
-            return text.substr(open, i - open + 1);
-        }
-    }
-    return text.substr(open);
+    const auto close = matching_paren(text, open);
+    return close == std::string::npos ? text.substr(open) : text.substr(open, close - open + 1);
 }
 
 std::vector<Operation> operations(const std::string& text) {
@@ -93,7 +77,7 @@ public:
     std::size_t events() const { return m_events.count; }
 
 private:
-    std::string table_of(const std::string& model) const { return lower(m_app + "_" + model); }
+    std::string table_of(const std::string& model) const { return util::ascii_lower(m_app + "_" + model); }
 
     void emit(const std::string& table, const std::string& op, const std::string& column = {},
               const std::string& detail = {}) {
@@ -101,14 +85,14 @@ private:
     }
 
     void create_model(const Operation& operation) {
-        const auto model = lower(argument(operation, "name", 0));
+        const auto model = util::ascii_lower(argument(operation, "name", 0));
         auto table = table_of(model);
         const auto options = operation.arguments.named.find("options");
         if (options != operation.arguments.named.end()) {
             const auto db_table = options->second.find("'db_table':");
             if (db_table != std::string::npos) {
                 const auto value = options->second.substr(db_table + 11);
-                table = lower(literal_value(split_arguments(value.substr(0, value.find_first_of(",}"))).front()));
+                table = util::ascii_lower(literal_value(split_arguments(value.substr(0, value.find_first_of(",}"))).front()));
             }
         }
         std::string columns;
@@ -118,7 +102,7 @@ private:
             for (const auto& tuple : split_arguments(std::string_view(fields->second).substr(1, fields->second.size() - 2))) {
                 const auto parts = split_arguments(std::string_view(tuple).substr(1, tuple.size() - 2));
                 if (parts.size() < 2) continue;
-                const auto name = lower(literal_value(parts[0]));
+                const auto name = util::ascii_lower(literal_value(parts[0]));
                 const auto type = field_type(parts[1]);
                 if (type == "ManyToManyField") {
                     many_to_many.push_back(name);
@@ -133,7 +117,7 @@ private:
 
     void add_field(const Operation& operation) {
         const auto table = table_of(argument(operation, "model_name", 0));
-        const auto name = lower(argument(operation, "name", 1));
+        const auto name = util::ascii_lower(argument(operation, "name", 1));
         const auto type = field_type(argument(operation, "field", 2));
         if (type == "ManyToManyField") {
             emit(table + "_" + name, "create_table");
@@ -147,15 +131,7 @@ private:
 
     void run_sql(const Operation& operation) {
         const auto sql_text = argument(operation, "sql", 0);
-        std::set<std::string> data_tables;
-        for (const auto& statement : sql::split_statements(sql_text)) {
-            const auto info = sql::analyze_statement(statement);
-            for (const auto& change : info.ddl_changes) emit(change.table, change.op, change.column, change.detail);
-            if (info.kind != sql::StatementKind::write) continue;
-            for (const auto& table : info.tables_written) {
-                if (data_tables.insert(table).second) emit(table, "data_migration");
-            }
-        }
+        m_events.emit_sql(sql_text);
     }
 
     // RunPython names its tables only through apps.get_model('app', 'Model') calls in the file.
@@ -164,7 +140,7 @@ private:
         const std::string marker = "get_model(";
         for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
             const auto arguments = parse_call_arguments(balanced(text, at + marker.size() - 1)).positional;
-            if (arguments.size() == 2) tables.insert(lower(arguments[0] + "_" + arguments[1]));
+            if (arguments.size() == 2) tables.insert(util::ascii_lower(arguments[0] + "_" + arguments[1]));
         }
         for (const auto& table : tables) emit(table, "data_migration");
     }
@@ -180,18 +156,18 @@ private:
             emit(table_of(argument(operation, "old_name", 0)), "rename_table", {},
                  "-> " + table_of(argument(operation, "new_name", 1)));
         } else if (name == "AlterModelTable") {
-            emit(table_of(argument(operation, "name", 0)), "rename_table", {}, "-> " + lower(argument(operation, "table", 1)));
+            emit(table_of(argument(operation, "name", 0)), "rename_table", {}, "-> " + util::ascii_lower(argument(operation, "table", 1)));
         } else if (name == "AddField") {
             add_field(operation);
         } else if (name == "RemoveField") {
-            emit(model_table(), "drop_column", lower(argument(operation, "name", 1)));
+            emit(model_table(), "drop_column", util::ascii_lower(argument(operation, "name", 1)));
         } else if (name == "AlterField") {
             const auto type = field_type(argument(operation, "field", 2));
-            const auto column = lower(argument(operation, "name", 1));
+            const auto column = util::ascii_lower(argument(operation, "name", 1));
             emit(model_table(), "alter_column_type", is_foreign_key(type) ? column + "_id" : column, type);
         } else if (name == "RenameField") {
-            emit(model_table(), "rename_column", lower(argument(operation, "old_name", 1)),
-                 "-> " + lower(argument(operation, "new_name", 2)));
+            emit(model_table(), "rename_column", util::ascii_lower(argument(operation, "old_name", 1)),
+                 "-> " + util::ascii_lower(argument(operation, "new_name", 2)));
         } else if (name == "AddIndex" || name == "AddIndexConcurrently" || name == "AlterIndexTogether") {
             emit(name == "AlterIndexTogether" ? table_of(argument(operation, "name", 0)) : model_table(), "add_index");
         } else if (name == "RemoveIndex" || name == "RemoveIndexConcurrently") {

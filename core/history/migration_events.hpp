@@ -28,6 +28,10 @@ struct MigrationEvents {
         ++count;
     }
 
+    // Events of raw SQL in a migration: its DDL changes, and one data_migration per table it writes.
+    // With `file`, statements that do not parse are counted in history.problems under that name.
+    void emit_sql(const std::string& sql_text, const std::string& file = {});
+
     History& history;
     HistoryEvent event;
     std::size_t count = 0;

@@ -7,7 +7,7 @@
 #include "core/history/history.hpp"
 #include "core/history/migration_events.hpp"
 #include "core/history/ruby_args.hpp"
-#include "core/sql/statement_info.hpp"
+#include "core/util/ascii_case.hpp"
 
 namespace schemaflip::history {
 namespace fs = std::filesystem;
@@ -50,7 +50,7 @@ const std::set<std::string>& column_types() {
 }
 
 std::string positional(const Call& call, std::size_t index) {
-    return index < call.arguments.positional.size() ? lower(call.arguments.positional[index]) : std::string{};
+    return index < call.arguments.positional.size() ? util::ascii_lower(call.arguments.positional[index]) : std::string{};
 }
 
 bool has_true_option(const Call& call, const std::string& key) {
@@ -141,16 +141,16 @@ private:
                 add_block_column("created_at", "datetime");
                 add_block_column("updated_at", "datetime");
             } else if (method == "references" || method == "belongs_to") {
-                for (const auto& name : call.arguments.positional) add_block_column(lower(name) + "_id", "references");
+                for (const auto& name : call.arguments.positional) add_block_column(util::ascii_lower(name) + "_id", "references");
             } else if (method == "column") {
                 add_block_column(first, positional(call, 1));
             } else if (column_types().contains(method)) {
-                for (const auto& name : call.arguments.positional) add_block_column(lower(name), method);
+                for (const auto& name : call.arguments.positional) add_block_column(util::ascii_lower(name), method);
             }
             return;
         }
         if (method == "remove" || method == "remove_references" || method == "remove_belongs_to") {
-            for (const auto& name : call.arguments.positional) emit(table, "drop_column", lower(name));
+            for (const auto& name : call.arguments.positional) emit(table, "drop_column", util::ascii_lower(name));
         } else if (method == "rename") {
             emit(table, "rename_column", first, "-> " + positional(call, 1));
         } else if (method == "change") {
@@ -169,7 +169,7 @@ private:
         } else if (method == "references" || method == "belongs_to") {
             emit(table, "add_column", first + "_id", "references");
         } else if (column_types().contains(method)) {
-            for (const auto& name : call.arguments.positional) emit(table, "add_column", lower(name), method);
+            for (const auto& name : call.arguments.positional) emit(table, "add_column", util::ascii_lower(name), method);
         }
     }
 
@@ -186,15 +186,7 @@ private:
         } else if (!call.arguments.positional.empty()) {
             sql_text = call.arguments.positional.front();
         }
-        std::set<std::string> data_tables;
-        for (const auto& statement : sql::split_statements(sql_text)) {
-            const auto info = sql::analyze_statement(statement);
-            for (const auto& change : info.ddl_changes) emit(change.table, change.op, change.column, change.detail);
-            if (info.kind != sql::StatementKind::write) continue;
-            for (const auto& table : info.tables_written) {
-                if (data_tables.insert(table).second) emit(table, "data_migration");
-            }
-        }
+        m_events.emit_sql(sql_text);
     }
 
     void read_top_level_call(const Call& call, const std::string& stripped, std::size_t indent, std::istream& in) {

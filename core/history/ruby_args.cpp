@@ -1,6 +1,8 @@
 // Splits the arguments of one migration-DSL call at top-level commas, respecting quotes and brackets.
 #include "core/history/ruby_args.hpp"
 
+#include "core/util/ascii_case.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -12,11 +14,6 @@ std::string trim(std::string_view text) {
     return std::string(text);
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 namespace {
 
@@ -108,28 +105,31 @@ std::string literal_value(std::string_view argument) {
     return text;
 }
 
+std::size_t matching_paren(std::string_view text, std::size_t open) {
+    int depth = 0;
+    char quote = 0;
+    for (std::size_t i = open; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quote) {
+            if (c == '\\') ++i;
+            else if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '(') {
+            ++depth;
+        } else if (c == ')' && --depth == 0) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
 CallArguments parse_call_arguments(std::string_view text) {
     auto body = trim(text);
     if (body.starts_with('(')) {
         // Drop the call's own parentheses and anything after them (`do |t|`, `.each`, a comment).
-        int depth = 0;
-        char quote = 0;
-        std::size_t close = body.size();
-        for (std::size_t i = 0; i < body.size(); ++i) {
-            const char c = body[i];
-            if (quote) {
-                if (c == '\\') ++i;
-                else if (c == quote) quote = 0;
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '(') {
-                ++depth;
-            } else if (c == ')' && --depth == 0) {
-                close = i;
-                break;
-            }
-        }
-        body = body.substr(1, close - 1);
+        const auto close = matching_paren(body, 0);
+        body = body.substr(1, (close == std::string_view::npos ? body.size() : close) - 1);
     } else {
         for (const std::string_view tail : {" do |", " do"}) {
             const auto at = body.rfind(tail);

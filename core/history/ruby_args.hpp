@@ -19,10 +19,12 @@ CallArguments parse_call_arguments(std::string_view text);
 // The literal value of one argument: :users → users, "users" → users, [:a, :b] → a,b.
 std::string literal_value(std::string_view argument);
 
+// The position of the ')' that closes the '(' at `open`, skipping quoted strings; npos when unclosed.
+std::size_t matching_paren(std::string_view text, std::size_t open);
+
 // Top-level comma-separated parts of a list or call body, trimmed.
 std::vector<std::string> split_arguments(std::string_view text);
 
 std::string trim(std::string_view text);
-std::string lower(std::string_view text);
 
 }  // namespace schemaflip::history

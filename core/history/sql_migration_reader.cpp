@@ -1,11 +1,7 @@
 // Reads one plain-SQL migration (Flyway, golang-migrate, dbmate, sqitch, diesel) with libpg_query.
-#include <fstream>
-#include <set>
-#include <sstream>
 
 #include "core/history/history.hpp"
 #include "core/history/migration_events.hpp"
-#include "core/sql/statement_info.hpp"
 
 namespace schemaflip::history {
 namespace fs = std::filesystem;
@@ -42,31 +38,9 @@ void read_sql_migration(const fs::path& file, const fs::path& root, const std::s
     auto relative = fs::relative(file.parent_path(), root, error);
     const auto migration_id = (error || relative == "." || relative.empty()) ? name : (relative / name).string();
 
-    HistoryEvent event{project, migration_id, ts, {}, {}, {}, {}};
-    std::set<std::string> data_tables;  // at most one data_migration row per table and migration
-    for (const auto& statement : sql::split_statements(up_section(*text))) {
-        const auto info = sql::analyze_statement(statement);
-        if (!info.parsed) {
-            history.problems.add(history.problems.unparsed_statements, file.string() + ": " + info.error);
-            continue;
-        }
-        for (const auto& change : info.ddl_changes) {
-            event.table = change.table;
-            event.op = change.op;
-            event.column = change.column;
-            event.detail = change.detail;
-            history.events.push_back(event);
-        }
-        if (info.kind != sql::StatementKind::write) continue;
-        for (const auto& table : info.tables_written) {
-            if (!data_tables.insert(table).second) continue;
-            event.table = table;
-            event.op = "data_migration";
-            event.column.clear();
-            event.detail.clear();
-            history.events.push_back(event);
-        }
-    }
+    MigrationEvents events(history);
+    events.event = {project, migration_id, ts, {}, {}, {}, {}};
+    events.emit_sql(up_section(*text), file.string());
 }
 
 }  // namespace schemaflip::history
