@@ -8,22 +8,17 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/util/ascii_case.hpp"
 #include "core/util/error.hpp"
 
 namespace schemaflip::db {
 namespace {
 
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
-    return out;
-}
-
 // SQLite stores by value; the declared column type tells what the application meant.
 // Refine only where the stored value has the shape the declaration implies.
 ValueKind refine_kind(ValueKind stored, std::string_view declared_type) {
     if (declared_type.empty()) return stored;
-    const std::string type = upper(declared_type);
+    const std::string type = util::ascii_upper(declared_type);
     if (stored == ValueKind::integer && type.find("BOOL") != std::string::npos) return ValueKind::boolean;
     if (stored == ValueKind::text) {
         if (type.find("JSON") != std::string::npos) return ValueKind::json;

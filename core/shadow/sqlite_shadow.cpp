@@ -10,6 +10,7 @@
 #include "core/db/sqlite_database.hpp"
 #include "core/schema/introspect.hpp"
 #include "core/shadow/shadow_engine.hpp"
+#include "core/util/ascii_case.hpp"
 #include "core/util/error.hpp"
 
 namespace schemaflip::shadow {
@@ -22,12 +23,8 @@ constexpr const char* k_rebuild_prefix = "schemaflip_new_";
 using db::value_integer;
 using db::value_text;
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
 
-bool same_name(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+bool same_name(const std::string& a, const std::string& b) { return util::ascii_lower(a) == util::ascii_lower(b); }
 
 bool needs_rebuild(const sql::DdlChange& change) {
     return change.op == "alter_column_type" || change.op == "alter_column_null" || change.op == "alter_column_default";
@@ -165,7 +162,7 @@ std::string create_table_sql(db::Database& database, const schema::TableInfo& ta
 // a narrowed type must hold every value, or the change fails like it would on a strict engine.
 void check_values_fit(db::Database& database, const std::string& quoted_table, const NewColumn& column) {
     const std::string quoted_column = database.quote_identifier(column.name);
-    const std::string type = lower(column.type);
+    const std::string type = util::ascii_lower(column.type);
     std::string condition;
     if (type.find("int") != std::string::npos) {
         condition = "typeof(" + quoted_column + ") NOT IN ('integer', 'null')";
