@@ -88,6 +88,15 @@ void Unrecognised::add(const std::string& source, std::uint64_t line, std::strin
     examples.push_back(Example{source, line, std::move(reason), printable_utf8(text, k_max_example_bytes)});
 }
 
+void Unrecognised::merge(const Unrecognised& other, std::uint64_t line_offset) {
+    count += other.count;
+    for (const auto& example : other.examples) {
+        if (examples.size() >= k_max_examples) return;
+        examples.push_back(example);
+        examples.back().line += line_offset;
+    }
+}
+
 ScanCounts& ScanCounts::operator+=(const ScanCounts& other) {
     records += other.records;
     executed_statements += other.executed_statements;

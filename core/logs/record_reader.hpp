@@ -28,6 +28,9 @@ struct Unrecognised {
     std::vector<Example> examples;  // the first 5
 
     void add(const std::string& source, std::uint64_t line, std::string reason, std::string_view text);
+    // Adds another input's count and examples (still the first 5 in all), their line numbers moved by
+    // `line_offset` (for a part of a file read on its own).
+    void merge(const Unrecognised& other, std::uint64_t line_offset = 0);
 };
 
 class RecordReader {

@@ -101,11 +101,7 @@ bool scan_parallel(const std::string& path, std::uint64_t size, unsigned jobs, c
         result.builder->shift_lines(lines_before);
         builder.merge(std::move(*result.builder));
         counts += result.counts;
-        unrecognised.count += result.unrecognised.count;
-        for (auto example : result.unrecognised.examples) {
-            example.line += lines_before;
-            if (unrecognised.examples.size() < 5) unrecognised.examples.push_back(std::move(example));
-        }
+        unrecognised.merge(result.unrecognised, lines_before);
         if (damage.empty()) damage = result.damage;
         lines_before += result.lines;
     }

@@ -96,8 +96,8 @@ public:
     void add(const logs::LogEvent& event);
     void add_source(SourceInfo source, const logs::Unrecognised& unrecognised);
     void merge(ProfileBuilder&& other);
-    // Adds `lines` to every recorded line number: a builder that read one range of a file numbers
-    // lines from the range start.
+    // Adds `lines` to the DDL events' line numbers: a builder that read one range of a file numbers
+    // lines from the range start. (Unrecognised lines reach the profile through add_source.)
     void shift_lines(std::uint64_t lines);
     // Derives the per-table view and orders everything deterministically.
     WorkloadProfile finish() &&;

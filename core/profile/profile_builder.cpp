@@ -134,20 +134,14 @@ void ProfileBuilder::add_error(const logs::LogEvent& event) {
 
 void ProfileBuilder::add_source(SourceInfo source, const logs::Unrecognised& unrecognised) {
     m_profile.counts += source.counts;
-    m_profile.unrecognised.count += unrecognised.count;
-    for (const auto& example : unrecognised.examples) {
-        if (m_profile.unrecognised.examples.size() < 5) m_profile.unrecognised.examples.push_back(example);
-    }
+    m_profile.unrecognised.merge(unrecognised);
     m_profile.sources.push_back(std::move(source));
 }
 
 void ProfileBuilder::merge(ProfileBuilder&& other) {
     auto& from = other.m_profile;
     for (auto& source : from.sources) add_source(std::move(source), {});
-    m_profile.unrecognised.count += from.unrecognised.count;
-    for (auto& example : from.unrecognised.examples) {
-        if (m_profile.unrecognised.examples.size() < 5) m_profile.unrecognised.examples.push_back(std::move(example));
-    }
+    m_profile.unrecognised.merge(from.unrecognised);
     for (const auto& [reason, count] : from.unparseable) m_profile.unparseable[reason] += count;
     widen(m_profile.first_ms, m_profile.last_ms, from.first_ms);
     widen(m_profile.first_ms, m_profile.last_ms, from.last_ms);
@@ -175,7 +169,6 @@ void ProfileBuilder::merge(ProfileBuilder&& other) {
 
 void ProfileBuilder::shift_lines(std::uint64_t lines) {
     for (auto& event : m_profile.ddl_events) event.line += lines;
-    for (auto& example : m_profile.unrecognised.examples) example.line += lines;
 }
 
 WorkloadProfile ProfileBuilder::finish() && {
