@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -21,6 +22,19 @@ std::filesystem::path shared_data_path(const std::string& relative) {
     return std::filesystem::path(SCHEMAFLIP_SHARED_DATA) / relative;
 }
 
+namespace {
+
+// postgresql://user@host:port/NAME[?params] with NAME replaced (or added).
+std::string url_with_database(const std::string& url, const std::string& database) {
+    const auto authority = url.find("://") + 3;
+    const auto query = url.find('?', authority);
+    const auto path = url.find('/', authority);
+    const auto base_end = std::min(path, query == std::string::npos ? url.size() : query);
+    return url.substr(0, base_end) + "/" + database + (query == std::string::npos ? "" : url.substr(query));
+}
+
+}  // namespace
+
 std::optional<std::string> postgres_url(const std::string& database) {
     const char* url = std::getenv("SCHEMAFLIP_TEST_PG");
     if (url == nullptr || *url == '\0') {
@@ -31,14 +45,7 @@ std::optional<std::string> postgres_url(const std::string& database) {
         MESSAGE("skipped: SCHEMAFLIP_TEST_PG is not set");
         return std::nullopt;
     }
-    std::string text = url;
-    // Replace the path's database name: postgresql://user@host:port/NAME[?params]
-    const auto authority = text.find("://") + 3;
-    const auto slash = text.find('/', authority);
-    const auto query = text.find('?', authority);
-    const std::string params = query == std::string::npos ? "" : text.substr(query);
-    const std::string base = text.substr(0, slash == std::string::npos ? std::min(query, text.size()) : slash);
-    return base + "/" + database + params;
+    return url_with_database(url, database);
 }
 
 ScratchPostgresDatabase::ScratchPostgresDatabase(const std::string& admin_url) : m_admin_url(admin_url) {
@@ -47,9 +54,7 @@ ScratchPostgresDatabase::ScratchPostgresDatabase(const std::string& admin_url) :
     auto admin = db::open_database(m_admin_url);
     admin->execute("DROP DATABASE IF EXISTS " + m_name);
     admin->execute("CREATE DATABASE " + m_name);
-    const auto at = m_admin_url.rfind('/');
-    const auto query = m_admin_url.find('?', at);
-    m_url = m_admin_url.substr(0, at + 1) + m_name + (query == std::string::npos ? "" : m_admin_url.substr(query));
+    m_url = url_with_database(m_admin_url, m_name);
 }
 
 ScratchPostgresDatabase::~ScratchPostgresDatabase() {
