@@ -73,7 +73,7 @@ PlannedChange load_ddl_change(const std::filesystem::path& path) {
         if (!info.parsed) throw InputError("DDL file " + path.string() + " does not parse", info.error, "statement: " + statement);
         change.infos.push_back(std::move(info));
     }
-    change.id = change_id(change.statements);
+    change.id = sql::change_id(change.statements);
     return change;
 }
 

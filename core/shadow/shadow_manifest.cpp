@@ -1,7 +1,6 @@
-// The shadow manifest as JSON (schemas/shadow_manifest.schema.json), its change IDs and its text form.
+// The shadow manifest as JSON (schemas/shadow_manifest.schema.json) and its text form.
 #include "core/shadow/shadow_manifest.hpp"
 
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,27 +13,6 @@ namespace {
 
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
-
-std::string collapse_whitespace(const std::string& statement) {
-    std::string out;
-    char quote = 0;
-    bool pending_space = false;
-    for (const char c : statement) {
-        if (quote == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-            pending_space = !out.empty();
-            continue;
-        }
-        if (pending_space) out += ' ';
-        pending_space = false;
-        if (quote == 0 && (c == '\'' || c == '"')) {
-            quote = c;
-        } else if (c == quote) {
-            quote = 0;  // a doubled quote closes and reopens: the state comes out the same
-        }
-        out += c;
-    }
-    return out;
-}
 
 template <typename T>
 T required(const Json& object, const char* key) {
@@ -51,21 +29,6 @@ T required(const Json& object, const char* key) {
 OrderedJson optional_text(const std::optional<std::string>& value) { return value ? OrderedJson(*value) : OrderedJson(); }
 
 }  // namespace
-
-std::string change_id(const std::vector<std::string>& statements) {
-    std::uint64_t hash = 14695981039346656037ULL;
-    const auto mix = [&hash](unsigned char byte) {
-        hash ^= byte;
-        hash *= 1099511628211ULL;
-    };
-    for (const auto& statement : statements) {
-        for (const char c : collapse_whitespace(statement)) mix(static_cast<unsigned char>(c));
-        mix(';');
-    }
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-    return text;
-}
 
 OrderedJson to_json(const ShadowManifest& manifest) {
     OrderedJson document;

@@ -21,7 +21,7 @@ struct AppliedStatement {
 };
 
 struct AppliedChange {
-    std::string id;  // change_id() of the statements
+    std::string id;  // sql::change_id() of the statements
     std::string source;  // where the change came from, e.g. the --ddl file
     std::vector<AppliedStatement> statements;
 };
@@ -55,10 +55,6 @@ struct ShadowManifest {
     std::vector<ShadowTable> tables;
     std::optional<std::string> lsn;  // replication positions; only for a synced shadow
 };
-
-// A stable ID for a change: 16 hex digits of a 64-bit FNV-1a hash over the statements with their
-// whitespace collapsed (outside quotes), so reformatting a migration keeps its ID.
-std::string change_id(const std::vector<std::string>& statements);
 
 nlohmann::ordered_json to_json(const ShadowManifest& manifest);
 // Throws InputError naming the problem when the document is not a shadow manifest.

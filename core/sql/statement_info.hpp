@@ -71,6 +71,11 @@ std::string literal_stripped_key(std::string_view sql);
 // The same into `key`, reusing its buffer (the hot path of analyze computes one per statement).
 void literal_stripped_key(std::string_view sql, std::string& key);
 
+// The stable ID of a change made of these statements (16 hex digits): a hash of their parse trees without
+// text positions, so reformatting, comments and keyword case keep it while any name, type or literal
+// changes it. Shared by predict (event IDs) and shadow (the manifest's change), so the two IDs agree.
+std::string change_id(const std::vector<std::string>& statements);
+
 // DDL details carry literals (varchar(20), DEFAULT 5): such results hold for one exact text only, so
 // caches keyed on literal_stripped_key must not reuse them.
 bool depends_on_literals(const StatementInfo& info);

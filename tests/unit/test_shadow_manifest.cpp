@@ -1,4 +1,4 @@
-// The shadow manifest's change IDs, JSON round trip and checks, and the lock table per change type.
+// The shadow manifest's JSON round trip and checks, and the lock table per change type.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -9,17 +9,6 @@
 #include "core/util/error.hpp"
 
 using namespace schemaflip;
-
-TEST_CASE("shadow: change IDs ignore layout, not content") {
-    const auto id = shadow::change_id({"ALTER TABLE t ADD COLUMN a int", "CREATE INDEX i ON t (a)"});
-    CHECK(id.size() == 16);
-    CHECK(id == shadow::change_id({"ALTER TABLE t\n   ADD COLUMN a int", "CREATE  INDEX i ON t (a)"}));
-    CHECK(id != shadow::change_id({"ALTER TABLE t ADD COLUMN b int", "CREATE INDEX i ON t (a)"}));
-    CHECK(id != shadow::change_id({"CREATE INDEX i ON t (a)", "ALTER TABLE t ADD COLUMN a int"}));
-    // Whitespace inside a literal is content.
-    CHECK(shadow::change_id({"ALTER TABLE t ADD COLUMN a text DEFAULT 'x  y'"}) !=
-          shadow::change_id({"ALTER TABLE t ADD COLUMN a text DEFAULT 'x y'"}));
-}
 
 TEST_CASE("shadow: a manifest survives JSON and a wrong document is bad input") {
     shadow::ShadowManifest manifest;
