@@ -75,7 +75,10 @@ void analyze_parsed(const std::string& text, const detail::Json& statements, con
 }  // namespace
 
 bool depends_on_literals(const StatementInfo& info) {
-    return info.kind == StatementKind::ddl || !info.ddl_changes.empty();
+    // ORDER BY 1 and ORDER BY 2 share a literal-stripped key but sort by different output columns.
+    const bool ordinal_order = std::any_of(info.order_by_keys.begin(), info.order_by_keys.end(),
+                                           [](const OrderByKey& key) { return key.ordinal; });
+    return info.kind == StatementKind::ddl || !info.ddl_changes.empty() || ordinal_order;
 }
 
 const char* to_string(StatementKind kind) {

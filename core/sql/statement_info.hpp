@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,17 @@ struct DdlChange {
     std::string detail;  // e.g. the new type, the new name, the index name
 };
 
+// One top-level ORDER BY key located in the result: by 0-based position when the text fixes it (an ordinal,
+// an output name or alias, an expression equal to a target entry, none of them after a `*`), else by the
+// result column's name (a column a `*` expands to, or a named target after one). A key with neither is
+// not an output column, or cannot be located from the text alone.
+struct OrderByKey {
+    int position = -1;
+    std::string name;
+    bool ordinal = false;  // written ORDER BY n: a literal decides it, so literal-keyed caches must not share it
+    bool operator==(const OrderByKey&) const = default;
+};
+
 struct StatementInfo {
     bool parsed = false;
     std::string error;              // why parsing failed (the parser's message), when !parsed
@@ -53,6 +65,8 @@ struct StatementInfo {
     bool select_star = false;                 // a top-level or subquery `*` / `t.*` in a target list
     bool orders_result = false;               // the top-level SELECT has ORDER BY
     bool has_limit = false;                   // the top-level SELECT has LIMIT/FETCH
+    bool has_offset = false;                  // the top-level SELECT has OFFSET
+    std::vector<OrderByKey> order_by_keys;    // the top-level ORDER BY's keys as result columns, in order
     std::vector<DdlChange> ddl_changes;       // for DDL statements
 };
 
@@ -75,6 +89,16 @@ void literal_stripped_key(std::string_view sql, std::string& key);
 // text positions, so reformatting, comments and keyword case keep it while any name, type or literal
 // changes it. Shared by predict (event IDs) and shadow (the manifest's change), so the two IDs agree.
 std::string change_id(const std::vector<std::string>& statements);
+
+// A column type as PostgreSQL's grammar reads it (also SQLite's declared types, which use the same words).
+struct SqlType {
+    std::string name;                  // the parser's name: int4, varchar, numeric, text, timestamptz, nvarchar
+    std::vector<long long> modifiers;  // varchar(120) → {120}; numeric(10,2) → {10, 2}
+    int array_dimensions = 0;
+    std::string text;                  // readable: integer, varchar(120), numeric(10,2), text[]
+};
+// nullopt when the text is not exactly one type name.
+std::optional<SqlType> parse_type(std::string_view text);
 
 // DDL details carry literals (varchar(20), DEFAULT 5): such results hold for one exact text only, so
 // caches keyed on literal_stripped_key must not reuse them.

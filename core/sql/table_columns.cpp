@@ -6,6 +6,7 @@
 // not its siblings. An unqualified column goes to the only FROM item that can have it (a schema snapshot
 // decides "can"); when several can and nothing decides, its table stays empty. DDL statements report no
 // tables here: their effect is described by ddl_changes.
+#include <algorithm>
 #include <deque>
 #include <optional>
 
@@ -79,6 +80,8 @@ private:
         if (top_level) {
             m_info.orders_result = m_info.orders_result || field(body, "sortClause").is_array();
             m_info.has_limit = m_info.has_limit || field(body, "limitCount").is_object();
+            m_info.has_offset = m_info.has_offset || field(body, "limitOffset").is_object();
+            if (field(body, "sortClause").is_array()) m_info.order_by_keys = order_by_keys(body);
         }
         if (string_field(body, "op") != "SETOP_NONE" && field(body, "larg").is_object()) {
             Outputs left = select(field(body, "larg"), &with_scope, false);
@@ -347,6 +350,116 @@ private:
             if (output.name == names.front() && !output.source) return true;
         }
         return false;
+    }
+
+    // ---- ORDER BY keys as result columns (the validation engine compares rows with equal keys as multisets)
+
+    // PostgreSQL's rules for ORDER BY: an ordinal is the n-th output column; a bare name is the output column
+    // of that name when there is one (a `*` may supply it: left to the result's names); any other expression
+    // is the target entry it equals. Keys found no other way are not output columns, as far as the text says.
+    static std::vector<OrderByKey> order_by_keys(const Json& body) {
+        const Json& targets = array(leftmost_targets(body));
+        std::vector<OrderByKey> keys;
+        for (const auto& item : array(field(body, "sortClause"))) {
+            keys.push_back(order_by_key(field(node_body(item), "node"), targets));
+        }
+        return keys;
+    }
+
+    // A set operation's output columns are those of its leftmost SELECT.
+    static const Json& leftmost_targets(const Json& body) {
+        const Json* select = &body;
+        while (string_field(*select, "op") != "SETOP_NONE" && field(*select, "larg").is_object()) {
+            select = &field(*select, "larg");
+        }
+        return field(*select, "targetList");
+    }
+
+    static OrderByKey order_by_key(const Json& key, const Json& targets) {
+        if (node_type(key) == "A_Const") return ordinal_key(key, targets);
+        const auto names = node_type(key) == "ColumnRef" && !is_star(key)
+                               ? string_values(field(node_body(key), "fields"))
+                               : std::vector<std::string>{};
+        if (names.size() == 1) {
+            for (std::size_t i = 0; i < targets.size(); ++i) {
+                if (output_name(targets[i]) == names.front()) return target_key(targets, i);
+            }
+            if (has_star(targets)) return OrderByKey{-1, names.front(), false};
+        }
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            if (same_tree(target_value(targets[i]), key)) return target_key(targets, i);
+        }
+        // q.col under `*` or `q.*`: the star's column, which the result names col.
+        if (names.size() == 2) {
+            for (const auto& target : targets) {
+                const Json& value = target_value(target);
+                if (!is_star(value)) continue;
+                const auto qualifier = string_values(field(node_body(value), "fields"));
+                if (qualifier.empty() || qualifier.front() == names.front()) {
+                    return OrderByKey{-1, names.back(), false};
+                }
+            }
+        }
+        return {};
+    }
+
+    // ORDER BY n counts result columns, which a `*` before the n-th target hides.
+    static OrderByKey ordinal_key(const Json& key, const Json& targets) {
+        const OrderByKey unknown{-1, {}, true};
+        const Json& ordinal = field(field(node_body(key), "ival"), "ival");
+        if (!ordinal.is_number_integer() || ordinal.get<long long>() < 1) return unknown;
+        const auto index = static_cast<std::size_t>(ordinal.get<long long>() - 1);
+        if (index >= targets.size()) return unknown;
+        for (std::size_t i = 0; i <= index; ++i) {
+            if (is_star(target_value(targets[i]))) return unknown;
+        }
+        return OrderByKey{static_cast<int>(index), {}, true};
+    }
+
+    // Target `index` by position when no `*` comes before it, else by its output name.
+    static OrderByKey target_key(const Json& targets, std::size_t index) {
+        for (std::size_t i = 0; i < index; ++i) {
+            if (is_star(target_value(targets[i]))) return OrderByKey{-1, output_name(targets[index]), false};
+        }
+        return OrderByKey{static_cast<int>(index), {}, false};
+    }
+
+    static const Json& target_value(const Json& target) { return field(node_body(target), "val"); }
+
+    static bool has_star(const Json& targets) {
+        return std::any_of(targets.begin(), targets.end(), [](const Json& t) { return is_star(target_value(t)); });
+    }
+
+    // The name a target gives its result column when the text decides it: the alias, or a column's name.
+    static std::string output_name(const Json& target) {
+        const std::string alias = string_field(node_body(target), "name");
+        if (!alias.empty()) return alias;
+        const Json& value = target_value(target);
+        if (node_type(value) != "ColumnRef" || is_star(value)) return {};
+        const auto names = string_values(field(node_body(value), "fields"));
+        return names.empty() ? std::string{} : names.back();
+    }
+
+    // Parse trees equal apart from text positions: "ORDER BY count(*)" names the target "count(*)".
+    static bool same_tree(const Json& a, const Json& b) {
+        if (a.is_object() && b.is_object()) {
+            std::size_t compared = 0;
+            for (const auto& [key, value] : a.items()) {
+                if (key == "location") continue;
+                const auto other = b.find(key);
+                if (other == b.end() || !same_tree(value, *other)) return false;
+                ++compared;
+            }
+            return compared == b.size() - (b.contains("location") ? 1 : 0);
+        }
+        if (a.is_array() && b.is_array()) {
+            if (a.size() != b.size()) return false;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                if (!same_tree(a[i], b[i])) return false;
+            }
+            return true;
+        }
+        return a == b;
     }
 
     // ---- expressions

@@ -248,3 +248,13 @@ TEST_CASE("sql: StatementCache analyses each shape once, also from several threa
     for (const auto& sql : queries) shapes.insert(literal_stripped_key(sql));
     CHECK(shared.size() == shapes.size());
 }
+
+TEST_CASE("sql: StatementCache keeps ORDER BY ordinals apart (they share a literal-stripped key)") {
+    StatementCache cache;
+    const auto first = cache.analyze("SELECT a, b FROM t ORDER BY 1");
+    const auto second = cache.analyze("SELECT a, b FROM t ORDER BY 2");
+    REQUIRE(first->order_by_keys.size() == 1);
+    REQUIRE(second->order_by_keys.size() == 1);
+    CHECK(first->order_by_keys[0].position == 0);
+    CHECK(second->order_by_keys[0].position == 1);
+}

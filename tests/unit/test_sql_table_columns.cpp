@@ -181,3 +181,42 @@ TEST_CASE("sql: ORDER BY and LIMIT of the top-level SELECT") {
     CHECK_FALSE(nested.orders_result);
     CHECK_FALSE(nested.has_limit);
 }
+
+TEST_CASE("sql: ORDER BY keys located in the result") {
+    using schemaflip::sql::OrderByKey;
+    using Keys = std::vector<OrderByKey>;
+    const auto keys = [](const char* sql) { return analyze_statement(sql).order_by_keys; };
+    const OrderByKey unknown{-1, "", false};
+    // By position: an ordinal, an output name or alias, an expression equal to a target entry.
+    CHECK(keys("SELECT a, b FROM t ORDER BY 2") == Keys{{1, "", true}});
+    CHECK(keys("SELECT a, b + c AS total FROM t ORDER BY total DESC, a") == Keys{{1, "", false}, {0, "", false}});
+    CHECK(keys("SELECT t.a FROM t ORDER BY a") == Keys{{0, "", false}});
+    CHECK(keys("SELECT a, count(*) FROM t GROUP BY a ORDER BY count(*) DESC") == Keys{{1, "", false}});
+    CHECK(keys("SELECT a + b FROM t ORDER BY a + b NULLS FIRST") == Keys{{0, "", false}});
+    CHECK(keys("SELECT a FROM t UNION SELECT b FROM u ORDER BY a") == Keys{{0, "", false}});
+    CHECK(keys("SELECT a AS x, b AS y FROM t UNION ALL SELECT c, d FROM u ORDER BY 2, x") ==
+          Keys{{1, "", true}, {0, "", false}});
+    // By name: columns a `*` supplies, and named targets after a `*`.
+    CHECK(keys("SELECT * FROM t ORDER BY id") == Keys{{-1, "id", false}});
+    CHECK(keys("SELECT t.* FROM t ORDER BY t.id") == Keys{{-1, "id", false}});
+    CHECK(keys("SELECT * FROM t JOIN u ON u.t_id = t.id ORDER BY u.rank") == Keys{{-1, "rank", false}});
+    CHECK(keys("SELECT *, a + 1 AS next FROM t ORDER BY next") == Keys{{-1, "next", false}});
+    // Not output columns, or not locatable from the text.
+    CHECK(keys("SELECT name FROM t ORDER BY id") == Keys{unknown});
+    CHECK(keys("SELECT t.* FROM t JOIN u ON u.t_id = t.id ORDER BY u.id") == Keys{unknown});
+    CHECK(keys("SELECT a FROM t ORDER BY lower(a)") == Keys{unknown});
+    CHECK(keys("SELECT a FROM t ORDER BY 3") == Keys{{-1, "", true}});
+    CHECK(keys("SELECT *, a FROM t ORDER BY 2") == Keys{{-1, "", true}});
+    CHECK(keys("SELECT *, a + 1 FROM t ORDER BY a + 1") == Keys{unknown});
+    // Only the top-level SELECT's ORDER BY counts.
+    CHECK(keys("SELECT a FROM t").empty());
+    CHECK(keys("SELECT * FROM (SELECT a FROM t ORDER BY a) s").empty());
+}
+
+TEST_CASE("sql: OFFSET of the top-level SELECT") {
+    const auto offset = analyze_statement("SELECT a FROM t OFFSET 5");
+    CHECK(offset.has_offset);
+    CHECK_FALSE(offset.has_limit);
+    CHECK_FALSE(analyze_statement("SELECT a FROM t LIMIT 5").has_offset);
+    CHECK_FALSE(analyze_statement("SELECT * FROM (SELECT a FROM t OFFSET 1) s").has_offset);
+}
