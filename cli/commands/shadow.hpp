@@ -16,8 +16,11 @@ struct ShadowOptions {
     std::string primary;
     std::string shadow;
     std::string ddl_file;
+    std::string changes_file;
+    std::string change_id;
     std::string sync = "none";
     int jobs = 1;
+    int sync_timeout_seconds = 600;
     bool force = false;
     std::string output;
     // status, down

@@ -1,6 +1,7 @@
 // The one interface every stage uses to talk to a database, whatever the engine.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,15 @@ struct OpenOptions {
     int connect_timeout_seconds = 10;
 };
 
+// One statement's outcome when its failure is a result rather than a problem (replay compares them):
+// the rows, or the error the database reported.
+struct StatementOutcome {
+    bool ok = true;
+    std::string error;     // the database's primary message, one line, when !ok
+    std::string sqlstate;  // PostgreSQL's SQLSTATE; empty on SQLite, which has none
+    QueryResult result;    // elapsed is set in both cases
+};
+
 class Database {
 public:
     virtual ~Database() = default;
@@ -32,6 +42,21 @@ public:
     virtual QueryResult query(std::string_view sql) = 0;
     // Runs one or more statements, ignoring any rows.
     virtual void execute(std::string_view sql) = 0;
+
+    // Runs one statement that is meant only to read, so that it leaves nothing behind: PostgreSQL runs it in a
+    // READ ONLY transaction (nextval() and writing functions fail) that is then rolled back (undoing what a
+    // read-only transaction still allows: lo_create(), set_config(), temporary tables), all in one round trip;
+    // SQLite runs it under PRAGMA query_only. Effects outside any transaction (session advisory locks,
+    // signals) are the caller's to keep out. A `timeout` above zero cancels it after that long
+    // (statement_timeout; SQLite's progress handler). Errors of the statement, including the timeout, come
+    // back in the outcome; a lost connection throws UnavailableError.
+    virtual StatementOutcome query_read_only(std::string_view sql, std::chrono::milliseconds timeout) = 0;
+    // Runs one statement that may write, with the same timeout, errors coming back in the outcome.
+    virtual StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) = 0;
+
+    // Asks the server to stop the statement this connection is running; safe to call from another thread
+    // (a watchdog for SIGINT or a deadline). The statement then fails. Does nothing where unsupported.
+    virtual void cancel() noexcept {}
 
     virtual void begin(bool read_only = false) = 0;
     virtual void commit() = 0;

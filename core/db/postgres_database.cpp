@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "core/util/error.hpp"
+#include "core/util/interrupt.hpp"
 #include "core/util/redact.hpp"
 
 namespace schemaflip::db {
@@ -115,6 +116,62 @@ public:
 
     void execute(std::string_view sql) override { query(sql); }
 
+    StatementOutcome query_read_only(std::string_view sql, std::chrono::milliseconds timeout) override {
+        use_timeout(timeout);
+        // One message, one round trip: a READ ONLY transaction (whatever an earlier statement did to the
+        // session's defaults), the statement, and a rollback that undoes what a read-only transaction still
+        // allows (lo_create(), set_config(), temporary tables), so no lock outlives the statement. libpqxx's
+        // pipeline sends the three together (after a SELECT 1 of its own) and hands back each one's result.
+        StatementOutcome outcome;
+        pqxx::result rows;
+        bool finished = false;
+        const auto started = std::chrono::steady_clock::now();
+        try {
+            pqxx::nontransaction tx(*m_connection);
+            pqxx::pipeline pipe(tx);
+            pipe.retain(4);
+            pipe.insert("BEGIN READ ONLY");
+            const auto read = pipe.insert(std::string(sql));
+            pipe.insert("ROLLBACK");
+            pipe.complete();
+            rows = pipe.retrieve(read);
+            finished = true;
+        } catch (const pqxx::sql_error& e) {
+            if (is_connection_failure(e.sqlstate())) throw UnavailableError("PostgreSQL failed on " + m_redacted, clean(e.what()));
+            outcome.ok = false;
+            outcome.sqlstate = e.sqlstate();
+            outcome.error = primary_message(clean(e.what()));
+        } catch (const pqxx::broken_connection& e) {
+            throw UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(e.what()));
+        } catch (const pqxx::failure& e) {
+            throw UnavailableError("PostgreSQL failure on " + m_redacted, clean(e.what()));
+        }
+        outcome.result.elapsed = std::chrono::steady_clock::now() - started;
+        // A failed statement stopped the message before its ROLLBACK: the transaction is still open (aborted).
+        if (!finished) execute("ROLLBACK");
+        if (outcome.ok) {
+            outcome.result.affected_rows = static_cast<std::int64_t>(rows.affected_rows());
+            convert(rows, outcome.result);
+        }
+        return outcome;
+    }
+
+    StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) override {
+        // A write may be a statement that cannot run in a transaction block (CREATE INDEX CONCURRENTLY), so it
+        // goes alone, under the session's timeout.
+        use_timeout(timeout);
+        return outcome_of(std::string(sql));
+    }
+
+    void cancel() noexcept override {
+        // libpq's cancel request only reads what the connection learnt at start-up (PQcancel is documented
+        // as usable from another thread); a failed request leaves the statement running, nothing worse.
+        try {
+            m_connection->cancel_query();
+        } catch (...) {
+        }
+    }
+
     void begin(bool read_only) override { execute(read_only ? "BEGIN READ ONLY" : "BEGIN"); }
     void commit() override { execute("COMMIT"); }
     void rollback() override { execute("ROLLBACK"); }
@@ -129,6 +186,59 @@ public:
     }
 
 private:
+    // The session's statement_timeout, set only when it changes. Reads cannot change it behind our back:
+    // query_read_only rolls back whatever they set.
+    void use_timeout(std::chrono::milliseconds timeout) {
+        if (timeout == m_session_timeout) return;
+        execute("SET statement_timeout = " + std::to_string(timeout.count()));
+        m_session_timeout = timeout;
+    }
+
+    // Runs `sql` and returns its rows or its error; only failures of the connection or the server throw.
+    StatementOutcome outcome_of(const std::string& sql) {
+        StatementOutcome outcome;
+        pqxx::result rows;
+        const auto started = std::chrono::steady_clock::now();
+        try {
+            pqxx::nontransaction tx(*m_connection);
+            rows = tx.exec(sql);
+        } catch (const pqxx::sql_error& e) {
+            outcome.result.elapsed = std::chrono::steady_clock::now() - started;
+            if (is_connection_failure(e.sqlstate())) {
+                throw UnavailableError("PostgreSQL failed on " + m_redacted, clean(e.what()));
+            }
+            outcome.ok = false;
+            outcome.sqlstate = e.sqlstate();
+            outcome.error = primary_message(clean(e.what()));
+            return outcome;
+        } catch (const pqxx::broken_connection& e) {
+            throw UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(e.what()));
+        } catch (const pqxx::failure& e) {
+            throw UnavailableError("PostgreSQL failure on " + m_redacted, clean(e.what()));
+        }
+        outcome.result.elapsed = std::chrono::steady_clock::now() - started;
+        outcome.result.affected_rows = static_cast<std::int64_t>(rows.affected_rows());
+        convert(rows, outcome.result);
+        return outcome;
+    }
+
+    // The server or the connection, not the statement, failed: no outcome to compare. A cancelled statement
+    // (57014, the timeout) and a missing privilege (42501) are the statement's own outcome.
+    static bool is_connection_failure(const std::string& sqlstate) {
+        const std::string sqlclass = sqlstate.substr(0, 2);
+        return sqlclass == "08" || sqlclass == "53" || sqlclass == "58" || sqlclass == "XX" || sqlstate.starts_with("57P");
+    }
+
+    // "ERROR:  relation \"x\" does not exist\nLINE 1: ..." gives the message alone: the LINE and HINT lines
+    // quote the text as sent, which a comparison of the two sides' errors must not depend on.
+    static std::string primary_message(const std::string& message) {
+        std::string line = message.substr(0, message.find('\n'));
+        for (const std::string_view severity : {"ERROR:  ", "FATAL:  "}) {
+            if (line.starts_with(severity)) line.erase(0, severity.size());
+        }
+        return line;
+    }
+
     std::string clean(std::string message) const {
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
         return util::redact_secret(util::redact_url(message), m_password);
@@ -184,6 +294,7 @@ private:
     std::string m_redacted;
     std::string m_password;
     std::map<unsigned, std::string> m_other_type_names;  // std::map: node addresses stay valid for c_str()
+    std::chrono::milliseconds m_session_timeout{0};  // the server's default until try_execute sets one
 };
 
 }  // namespace
@@ -210,20 +321,29 @@ std::vector<std::pair<std::string, std::string>> postgres_settings(const std::st
     return settings;
 }
 
-std::string postgres_conninfo_for_database(const std::string& conninfo, const std::string& dbname) {
-    const auto quote = [](const std::string& value) {
-        std::string out = "'";
+namespace {
+
+// key='value' pairs as libpq reads them: quotes and backslashes escaped.
+std::string format_conninfo(const std::vector<std::pair<std::string, std::string>>& settings) {
+    std::string out;
+    for (const auto& [key, value] : settings) {
+        out += (out.empty() ? "" : " ") + key + "='";
         for (const char c : value) {
             if (c == '\'' || c == '\\') out += '\\';
             out += c;
         }
-        return out + "'";
-    };
-    std::string out;
-    for (const auto& [key, value] : postgres_settings(conninfo)) {
-        if (key != "dbname") out += key + "=" + quote(value) + " ";
+        out += "'";
     }
-    return out + "dbname=" + quote(dbname);
+    return out;
+}
+
+}  // namespace
+
+std::string postgres_conninfo_for_database(const std::string& conninfo, const std::string& dbname) {
+    auto settings = postgres_settings(conninfo);
+    std::erase_if(settings, [](const auto& setting) { return setting.first == "dbname"; });
+    settings.emplace_back("dbname", dbname);
+    return format_conninfo(settings);
 }
 
 std::string postgres_database_name(const std::string& conninfo) {
@@ -269,31 +389,110 @@ void expect(Connection& connection, PGresult* result, ExecStatusType wanted, con
 
 }  // namespace
 
+std::string postgres_connection_conninfo(const std::string& conninfo) {
+    Connection connection;
+    connect(connection, conninfo);
+    // What libpq really used, including PG* variables and a password from PGPASSWORD or ~/.pgpass; only
+    // what another server needs to reach this one (no local file paths, no client-only settings).
+    static const std::string_view k_carried[] = {"host", "hostaddr", "port", "user", "password", "dbname", "sslmode", "options"};
+    std::vector<std::pair<std::string, std::string>> settings;
+    if (PQconninfoOption* options = PQconninfo(connection.handle)) {
+        for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+            if (option->val == nullptr || *option->val == '\0') continue;
+            for (const auto keyword : k_carried) {
+                if (keyword == option->keyword) settings.emplace_back(option->keyword, option->val);
+            }
+        }
+        PQconninfoFree(options);
+    }
+    return format_conninfo(settings);
+}
+
 std::int64_t copy_postgres_table(const std::string& from_conninfo, const std::string& to_conninfo, const std::string& table) {
+    return PostgresTableCopier(from_conninfo, to_conninfo).copy(table);
+}
+
+struct PostgresTableCopier::Connections {
     Connection source;
     Connection target;
-    connect(source, from_conninfo);
-    connect(target, to_conninfo);
+};
+
+namespace {
+
+// The server sends a COPY's rows one CopyData message each; passing them on in batches of this size costs
+// one system call per batch instead of one per few rows.
+constexpr std::size_t k_copy_batch_bytes = 256 * 1024;
+// How many rows a COPY streams between looks at the interrupt flag.
+constexpr std::int64_t k_interrupt_check_rows = 65536;
+
+void run_command(Connection& connection, const std::string& sql, const std::string& what) {
+    expect(connection, PQexec(connection.handle, sql.c_str()), PGRES_COMMAND_OK, what);
+}
+
+void send_batch(Connection& target, std::string& batch, const std::string& what) {
+    if (batch.empty()) return;
+    if (PQputCopyData(target.handle, batch.data(), static_cast<int>(batch.size())) != 1) throw UnavailableError(what, target.message());
+    batch.clear();
+}
+
+// A finished command's last result, checked; libpq wants every result read before the next command.
+std::int64_t finish_command(Connection& connection, const std::string& what) {
+    PGresult* result = PQgetResult(connection.handle);
+    const char* tuples = PQcmdTuples(result);
+    const std::int64_t rows = tuples && *tuples ? std::stoll(tuples) : 0;
+    expect(connection, result, PGRES_COMMAND_OK, what);
+    while (PGresult* extra = PQgetResult(connection.handle)) PQclear(extra);
+    return rows;
+}
+
+}  // namespace
+
+PostgresTableCopier::PostgresTableCopier(const std::string& from_conninfo, const std::string& to_conninfo, const std::string& snapshot)
+    : m_connections(std::make_unique<Connections>()) {
+    connect(m_connections->source, from_conninfo);
+    connect(m_connections->target, to_conninfo);
+    Connection& source = m_connections->source;
+    const std::string what = "cannot start reading rows from the primary";
+    if (snapshot.empty()) {
+        run_command(source, "SET default_transaction_read_only = on", what);
+        return;
+    }
+    run_command(source, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", what);
+    char* literal = PQescapeLiteral(source.handle, snapshot.c_str(), snapshot.size());
+    if (literal == nullptr) throw UnavailableError(what, source.message());
+    const std::string set_snapshot = std::string("SET TRANSACTION SNAPSHOT ") + literal;
+    PQfreemem(literal);
+    run_command(source, set_snapshot, what);
+}
+
+PostgresTableCopier::~PostgresTableCopier() = default;
+
+std::int64_t PostgresTableCopier::copy(const std::string& table) {
+    Connection& source = m_connections->source;
+    Connection& target = m_connections->target;
     const std::string what = "cannot copy table " + table;
-    expect(source, PQexec(source.handle, "SET default_transaction_read_only = on"), PGRES_COMMAND_OK, what);
     expect(source, PQexec(source.handle, ("COPY " + table + " TO STDOUT (FORMAT binary)").c_str()), PGRES_COPY_OUT, what);
     expect(target, PQexec(target.handle, ("COPY " + table + " FROM STDIN (FORMAT binary)").c_str()), PGRES_COPY_IN, what);
-    for (;;) {
+    std::string batch;
+    batch.reserve(2 * k_copy_batch_bytes);
+    for (std::int64_t messages = 1;; ++messages) {
         char* buffer = nullptr;
         const int size = PQgetCopyData(source.handle, &buffer, 0);
         if (size == -1) break;
         if (size < 0) throw UnavailableError(what, source.message());
-        const int sent = PQputCopyData(target.handle, buffer, size);
+        batch.append(buffer, static_cast<std::size_t>(size));
         PQfreemem(buffer);
-        if (sent != 1) throw UnavailableError(what, target.message());
+        if (batch.size() >= k_copy_batch_bytes) send_batch(target, batch, what);
+        if (messages % k_interrupt_check_rows == 0 && util::interrupted()) {
+            // The shadow's COPY fails and rolls back; the source's ends with its connection.
+            PQputCopyEnd(target.handle, "interrupted");
+            util::throw_if_interrupted("while copying rows");
+        }
     }
-    expect(source, PQgetResult(source.handle), PGRES_COMMAND_OK, what);
+    send_batch(target, batch, what);
+    finish_command(source, what);
     if (PQputCopyEnd(target.handle, nullptr) != 1) throw UnavailableError(what, target.message());
-    PGresult* done = PQgetResult(target.handle);
-    const char* tuples = PQcmdTuples(done);
-    const std::int64_t rows = tuples && *tuples ? std::stoll(tuples) : 0;
-    expect(target, done, PGRES_COMMAND_OK, what);
-    return rows;
+    return finish_command(target, what);
 }
 
 }  // namespace schemaflip::db

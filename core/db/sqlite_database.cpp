@@ -88,6 +88,19 @@ public:
 
     void execute(std::string_view sql) override { query(sql); }
 
+    StatementOutcome query_read_only(std::string_view sql, std::chrono::milliseconds timeout) override {
+        // SQLite has no read-only transactions; query_only makes every write fail, also one a function would
+        // do. It is set around the one statement, so the connection is left as it was.
+        execute("PRAGMA query_only = 1");
+        StatementOutcome outcome = outcome_of(sql, timeout);
+        if (!m_query_only) execute("PRAGMA query_only = 0");
+        return outcome;
+    }
+
+    StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) override {
+        return outcome_of(sql, timeout);
+    }
+
     void begin(bool read_only) override {
         // SQLite has no read-only transaction mode; query_only makes writes fail inside it.
         if (read_only) execute("PRAGMA query_only = 1");
@@ -118,8 +131,35 @@ private:
     }
 
     InputError statement_error(int rc) const {
+        m_last_message = rc == SQLITE_INTERRUPT && m_timed_out ? "statement timeout" : sqlite3_errmsg(m_db);
         return InputError("SQLite statement failed on " + m_redacted,
                           std::string(sqlite3_errmsg(m_db)) + " (" + sqlite3_errstr(rc) + ")");
+    }
+
+    // Runs `sql` and returns its rows or its error; a timeout interrupts it from SQLite's progress handler.
+    StatementOutcome outcome_of(std::string_view sql, std::chrono::milliseconds timeout) {
+        StatementOutcome outcome;
+        const auto started = std::chrono::steady_clock::now();
+        m_deadline = started + timeout;
+        m_timed_out = false;
+        if (timeout.count() > 0) sqlite3_progress_handler(m_db, k_progress_steps, &past_deadline, this);
+        try {
+            outcome.result = query(sql);
+        } catch (const InputError&) {
+            outcome.ok = false;
+            outcome.error = m_last_message;
+        }
+        if (timeout.count() > 0) sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+        outcome.result.elapsed = std::chrono::steady_clock::now() - started;
+        return outcome;
+    }
+
+    // Called every k_progress_steps virtual machine steps; non-zero interrupts the statement.
+    static int past_deadline(void* self) {
+        auto* database = static_cast<SqliteDatabase*>(self);
+        if (std::chrono::steady_clock::now() < database->m_deadline) return 0;
+        database->m_timed_out = true;
+        return 1;
     }
 
     void run_statement(sqlite3_stmt* statement, QueryResult& result) {
@@ -173,6 +213,12 @@ private:
     sqlite3* m_db = nullptr;
     std::string m_redacted;
     bool m_query_only = false;
+    // Timeouts of outcome_of(): a deadline checked by the progress handler every k_progress_steps steps
+    // (about a millisecond of work), and the message of the last failing statement.
+    static constexpr int k_progress_steps = 10000;
+    std::chrono::steady_clock::time_point m_deadline;
+    bool m_timed_out = false;
+    mutable std::string m_last_message;
 };
 
 }  // namespace

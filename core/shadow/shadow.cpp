@@ -6,8 +6,10 @@
 #include <sstream>
 
 #include "core/db/url.hpp"
+#include "core/shadow/logical_sync.hpp"
 #include "core/shadow/shadow_engine.hpp"
 #include "core/util/error.hpp"
+#include "core/util/interrupt.hpp"
 #include "core/util/time_format.hpp"
 
 namespace schemaflip::shadow {
@@ -26,31 +28,41 @@ void check_request(const UpRequest& request, const db::DatabaseUrl& primary, con
     }
     if (request.sync != "none" && request.sync != "logical") throw UsageError("--sync must be none or logical");
     if (request.jobs < 1) throw UsageError("--jobs must be at least 1");
+    if (request.sync_timeout_seconds < 1) throw UsageError("--sync-timeout must be at least 1 second");
+    if (request.ddl_file.empty() == request.changes_file.empty()) {
+        throw UsageError("give the change with exactly one of --ddl FILE and --changes predictions.json");
+    }
+    if (!request.change_id.empty() && request.changes_file.empty()) throw UsageError("--change needs --changes");
     if (primary.engine == db::Engine::sqlite && request.sync != "none") {
         throw UsageError("SQLite shadows cannot be synced", {}, "use --sync none (the default)");
     }
-    if (primary.engine == db::Engine::postgres && request.sync != "none") {
-        throw UsageError("--sync logical is not implemented yet", {}, "use --sync none (the default)");
-    }
 }
 
-bool remove_object(const ShadowManifest& manifest, const CreatedObject& object) {
+PlannedChange load_change(const UpRequest& request) {
+    if (!request.ddl_file.empty()) return load_ddl_change(request.ddl_file);
+    return load_predicted_change(request.changes_file, request.change_id);
+}
+
+bool remove_object(const ShadowManifest& manifest, const ServerUrls& urls, const CreatedObject& object) {
     if (manifest.engine == "sqlite") return sqlite_remove_object(object);
-    return postgres_remove_object(manifest.shadow, object);
+    return postgres_remove_object(urls, object);
 }
 
-// Removes what `up` created, newest first; true when everything is gone.
-bool clean_up(const ShadowManifest& manifest) {
+// Removes what `up` created, newest first; true when everything is gone. Runs to the end even after
+// SIGINT: the signal only asked for this.
+bool clean_up(const ShadowManifest& manifest, const ServerUrls& urls) {
     bool complete = true;
     for (auto it = manifest.created.rbegin(); it != manifest.created.rend(); ++it) {
         try {
-            remove_object(manifest, *it);
+            remove_object(manifest, urls, *it);
         } catch (const std::exception&) {
             complete = false;
         }
     }
     return complete;
 }
+
+ServerUrls manifest_urls(const ShadowManifest& manifest) { return {manifest.primary, manifest.shadow}; }
 
 void forget_manifest(const std::filesystem::path& path) {
     std::error_code ignored;
@@ -59,21 +71,29 @@ void forget_manifest(const std::filesystem::path& path) {
 
 }  // namespace
 
+PlannedChange plan_change(const std::string& source, const std::vector<std::string>& texts) {
+    PlannedChange change;
+    change.source = source;
+    for (const auto& text : texts) {
+        for (auto& statement : sql::split_statements(text)) change.statements.push_back(std::move(statement));
+    }
+    if (change.statements.empty()) throw InputError(source + " holds no statement");
+    for (const auto& statement : change.statements) {
+        auto info = sql::analyze_statement(statement);
+        if (!info.parsed) throw InputError(source + " does not parse", info.error, "statement: " + statement);
+        change.infos.push_back(std::move(info));
+    }
+    change.id = sql::change_id(change.statements);
+    return change;
+}
+
 PlannedChange load_ddl_change(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError("cannot read DDL file " + path.string(), "the file does not exist or is unreadable");
     std::ostringstream text;
     text << in.rdbuf();
-    PlannedChange change;
+    auto change = plan_change("DDL file " + path.string(), {text.str()});
     change.source = path.string();
-    change.statements = sql::split_statements(text.str());
-    if (change.statements.empty()) throw InputError("DDL file " + path.string() + " holds no statement");
-    for (const auto& statement : change.statements) {
-        auto info = sql::analyze_statement(statement);
-        if (!info.parsed) throw InputError("DDL file " + path.string() + " does not parse", info.error, "statement: " + statement);
-        change.infos.push_back(std::move(info));
-    }
-    change.id = sql::change_id(change.statements);
     return change;
 }
 
@@ -81,7 +101,7 @@ ShadowManifest shadow_up(const UpRequest& request) {
     const auto primary = db::parse_database_url(request.primary);
     const auto shadow = db::parse_database_url(request.shadow);
     check_request(request, primary, shadow);
-    const PlannedChange change = load_ddl_change(request.ddl_file);
+    const PlannedChange change = load_change(request);
 
     ShadowManifest manifest;
     manifest.engine = db::to_string(primary.engine);
@@ -98,14 +118,27 @@ ShadowManifest shadow_up(const UpRequest& request) {
         } else {
             postgres_shadow_up(request, change, manifest, record);
         }
+        util::throw_if_interrupted("at the end of shadow up");
     } catch (...) {
+        const bool interrupted = util::interrupted();
         // Nothing created yet (e.g. the shadow already exists): leave every file as it was.
-        if (manifest.created.empty()) throw;
-        if (clean_up(manifest)) {
-            forget_manifest(request.manifest_path);
-        } else {
-            manifest.state = "failed";
-            record(manifest);
+        bool complete = true;
+        if (!manifest.created.empty()) {
+            request.progress("removing what shadow up created");
+            // The user's own URLs: they carry the password the manifest's redacted ones lack.
+            complete = clean_up(manifest, {request.primary, request.shadow});
+            if (complete) {
+                forget_manifest(request.manifest_path);
+            } else {
+                manifest.state = "failed";
+                record(manifest);
+            }
+        }
+        if (interrupted) {
+            throw InterruptedError(std::string("interrupted by ") + util::interrupt_name(),
+                                   complete ? "everything shadow up had created was removed"
+                                            : "some of what shadow up created could not be removed",
+                                   complete ? "" : "run 'schemaflip shadow down --manifest FILE' once the servers answer");
         }
         throw;
     }
@@ -123,9 +156,10 @@ ShadowStatus shadow_status(const ShadowManifest& manifest) {
         if (manifest.engine == "sqlite") {
             status.exists = status.exists && std::filesystem::exists(object.name);
         } else {
-            status.exists = status.exists && postgres_object_exists(manifest.shadow, object).value_or(false);
+            status.exists = status.exists && postgres_object_exists(manifest_urls(manifest), object).value_or(false);
         }
     }
+    if (manifest.engine == "postgresql" && manifest.sync == "logical") logical_status(manifest_urls(manifest), manifest, status);
     return status;
 }
 
@@ -135,7 +169,7 @@ std::vector<RemovedObject> shadow_down(const ShadowManifest& manifest) {
         if (manifest.engine == "sqlite" && it->type != "file") {
             throw InputError("shadow manifest records an unknown object type \"" + it->type + "\"");
         }
-        removed.push_back({*it, remove_object(manifest, *it)});
+        removed.push_back({*it, remove_object(manifest, manifest_urls(manifest), *it)});
     }
     return removed;
 }

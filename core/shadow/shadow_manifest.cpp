@@ -26,7 +26,10 @@ T required(const Json& object, const char* key) {
     }
 }
 
-OrderedJson optional_text(const std::optional<std::string>& value) { return value ? OrderedJson(*value) : OrderedJson(); }
+OrderedJson positions_json(const std::optional<SyncPositions>& positions) {
+    if (!positions) return OrderedJson();
+    return {{"primary", positions->primary}, {"shadow", positions->shadow}};
+}
 
 }  // namespace
 
@@ -60,7 +63,7 @@ OrderedJson to_json(const ShadowManifest& manifest) {
                                       {"row_count", table.row_count},
                                       {"bytes", table.bytes ? OrderedJson(*table.bytes) : OrderedJson()}});
     }
-    document["lsn"] = optional_text(manifest.lsn);
+    document["lsn"] = positions_json(manifest.lsn);
     return document;
 }
 
@@ -100,7 +103,10 @@ ShadowManifest manifest_from_json(const Json& document) {
         if (table.contains("bytes") && !table["bytes"].is_null()) row.bytes = required<std::int64_t>(table, "bytes");
         manifest.tables.push_back(std::move(row));
     }
-    if (document.contains("lsn") && !document["lsn"].is_null()) manifest.lsn = required<std::string>(document, "lsn");
+    if (document.contains("lsn") && !document["lsn"].is_null()) {
+        const auto& lsn = document["lsn"];
+        manifest.lsn = SyncPositions{required<std::string>(lsn, "primary"), required<std::string>(lsn, "shadow")};
+    }
     return manifest;
 }
 
@@ -141,6 +147,9 @@ std::string render_text(const ShadowManifest& manifest) {
         out << '\n';
     }
     for (const auto& object : manifest.created) out << "created " << object.type << ' ' << object.name << '\n';
+    if (manifest.lsn) {
+        out << "in sync at primary LSN " << manifest.lsn->primary << ", shadow LSN " << manifest.lsn->shadow << '\n';
+    }
     return out.str();
 }
 

@@ -21,13 +21,15 @@ struct AppliedStatement {
 };
 
 struct AppliedChange {
-    std::string id;  // sql::change_id() of the statements
-    std::string source;  // where the change came from, e.g. the --ddl file
+    std::string id;  // sql::change_id() of the statements, or the predicted event's ID (the same hash)
+    std::string source;  // where the change came from: the --ddl file or the --changes predictions file
     std::vector<AppliedStatement> statements;
 };
 
-// One object `up` created. type: "file" (a SQLite shadow; name is its absolute path) or "database"
-// (a PostgreSQL shadow; name is the database name, on the server of the manifest's shadow URL).
+// One object `up` created. type: "file" (a SQLite shadow; name is its absolute path), "database" (a
+// PostgreSQL shadow; the database name, on the server of the manifest's shadow URL), and for --sync
+// logical "publication" (in the primary's database), "slot" (a logical replication slot on the primary's
+// server) and "subscription" (in the shadow database).
 struct CreatedObject {
     std::string type;
     std::string name;
@@ -39,6 +41,14 @@ struct ShadowTable {
     std::string name;
     std::int64_t row_count = 0;
     std::optional<std::int64_t> bytes;
+};
+
+// Where a synced shadow caught up: the primary's WAL position the shadow had applied, and the shadow's own
+// position at that moment (pg_lsn text, e.g. "0/3000148").
+struct SyncPositions {
+    std::string primary;
+    std::string shadow;
+    bool operator==(const SyncPositions&) const = default;
 };
 
 struct ShadowManifest {
@@ -53,7 +63,7 @@ struct ShadowManifest {
     std::vector<AppliedChange> changes;
     std::vector<CreatedObject> created;
     std::vector<ShadowTable> tables;
-    std::optional<std::string> lsn;  // replication positions; only for a synced shadow
+    std::optional<SyncPositions> lsn;  // only for a synced shadow
 };
 
 nlohmann::ordered_json to_json(const ShadowManifest& manifest);

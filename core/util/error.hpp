@@ -13,6 +13,7 @@ enum class ExitCode : int {
     bad_input = 3,    // unreadable or malformed file or document
     unavailable = 4,  // database unavailable or database-side failure
     internal = 5,     // a bug
+    interrupted = 130,  // SIGINT/SIGTERM: what the run had created was removed (the shell's 128 + SIGINT)
 };
 
 // Base of every error the CLI reports itself. `what()` is the one-line summary; reason and help are
@@ -45,6 +46,12 @@ struct InputError : Error {
 struct UnavailableError : Error {
     explicit UnavailableError(std::string what, std::string reason = {}, std::string help = {})
         : Error(ExitCode::unavailable, std::move(what), std::move(reason), std::move(help)) {}
+};
+
+// A run stopped by SIGINT/SIGTERM (util/interrupt.hpp) after undoing what it had started.
+struct InterruptedError : Error {
+    explicit InterruptedError(std::string what, std::string reason = {}, std::string help = {})
+        : Error(ExitCode::interrupted, std::move(what), std::move(reason), std::move(help)) {}
 };
 
 struct GateError : Error {

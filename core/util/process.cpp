@@ -2,13 +2,17 @@
 #include "core/util/process.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string_view>
+
+#include "core/util/interrupt.hpp"
 
 namespace schemaflip::util {
 namespace {
@@ -18,6 +22,22 @@ std::string read_all(const std::filesystem::path& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+// Waits for the child; on SIGINT/SIGTERM (util/interrupt.hpp) asks it to stop first, so an interrupted run
+// never leaves a pg_dump working behind it. Polls, because the signal may land on another thread.
+bool wait_for(pid_t child, int& status) {
+    bool stopping = false;
+    for (;;) {
+        const pid_t done = ::waitpid(child, &status, WNOHANG);
+        if (done == child) return true;
+        if (done < 0 && errno != EINTR) return false;
+        if (interrupted() && !stopping) {
+            ::kill(child, SIGTERM);
+            stopping = true;
+        }
+        ::usleep(20'000);
+    }
 }
 
 }  // namespace
@@ -61,7 +81,7 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
     ::close(error_fd);
     ProcessResult result;
     int status = 0;
-    if (child > 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    if (child > 0 && wait_for(child, status) && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     result.error_output = read_all(error_template);
     std::filesystem::remove(error_template);
     return result;

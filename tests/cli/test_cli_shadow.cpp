@@ -1,14 +1,23 @@
-// `schemaflip shadow up/status/down` end to end on SQLite copies of Chinook: each change type, clean
-// failures, refusal to overwrite, hostile identifiers, and nothing left behind.
+// `schemaflip shadow up/status/down` end to end on SQLite copies of Chinook and on PostgreSQL (copies and
+// logical sync): each change type, clean failures, refusal to overwrite, hostile identifiers, the
+// predictions input, refusals of what replication cannot carry, signals, and nothing left behind.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
+#include <optional>
 
 #include "core/db/database.hpp"
 #include "core/schema/introspect.hpp"
+#include "core/shadow/logical_sync.hpp"
+#include "core/sql/statement_info.hpp"
+#include "core/util/error.hpp"
 #include "support/test_support.hpp"
 
 using namespace schemaflip;
@@ -312,6 +321,8 @@ void load_postgres_primary(const std::string& url) {
         "INSERT INTO author SELECT g, 'author ' || g, CASE WHEN g % 2 = 0 THEN 'nick' END FROM generate_series(1, 300) g;"
         "INSERT INTO book (author_id, title, pages) SELECT 1 + g % 300, 'title number ' || g, g FROM generate_series(1, 2000) g;"
         "INSERT INTO \"\"\"; DROP TABLE author; --\" VALUES (1), (2);");
+    // Vacuumed now, so autovacuum does not add visibility and free-space maps (bytes) in the middle of a test.
+    database->execute("VACUUM ANALYZE");
 }
 
 std::int64_t count_of(db::Database& database, const std::string& sql) {
@@ -460,4 +471,704 @@ TEST_CASE("shadow up on PostgreSQL never writes a password to the manifest or th
     CHECK(test::run_cli({"shadow", "down", "--manifest", manifest_path.string()}).exit_code == 0);
     auto admin = db::open_database(*admin_url);
     CHECK(count_of(*admin, "SELECT count(*) FROM pg_database WHERE datname = " + admin->quote_literal(shadow_name)) == 0);
+}
+
+// ---- --changes: a predictions document as the change ----------------------------------------------------
+
+namespace {
+
+nlohmann::json prediction_event(const std::string& id, const nlohmann::json& ddl) {
+    return {{"id", id},
+            {"table", "customer"},
+            {"column", nullptr},
+            {"type", "add_column"},
+            {"ddl", ddl},
+            {"likelihood", 0.8},
+            {"impact", nlohmann::json::object()},
+            {"risk_score", 40},
+            {"window", {{"from", "2026-11-24"}, {"to", "2026-12-24"}}},
+            {"evidence", nlohmann::json::array({{{"source", "pending_migration"}, {"detail", "test"}}})},
+            {"description", "test event"}};
+}
+
+// A vector, not a json: a braced list of one json would be that json itself, not an array of it.
+void write_predictions(const fs::path& path, const std::vector<nlohmann::json>& events, const std::string& kind = "predictions") {
+    std::ofstream(path) << nlohmann::json{{"kind", kind}, {"schema_version", 1}, {"created", "2026-11-24T00:00:00Z"},
+                                          {"horizon_days", 30}, {"events", events}}
+                               .dump(2);
+}
+
+}  // namespace
+
+TEST_CASE("shadow up --changes applies the DDL of the chosen predicted event and records its ID") {
+    SqliteShadowCase c;
+    const auto predictions = c.dir.path() / "predictions.json";
+    const std::vector<std::string> add_tier = {"ALTER TABLE customer ADD COLUMN tier text"};
+    const std::vector<std::string> add_index = {"CREATE INDEX customer_city_idx ON customer (city)",
+                                                "ALTER TABLE customer ADD COLUMN points integer"};
+    // IDs as predict makes them for concrete DDL (sql::change_id), and one of a change without DDL.
+    const std::string tier_id = sql::change_id(add_tier);
+    const std::string index_id = sql::change_id(add_index);
+    const std::string vague_id = "00000000000000aa";
+    const auto up = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"--format", "json", "shadow", "up", "--primary", c.primary.string(), "--shadow",
+                                         c.shadow.string(), "--changes", predictions.string(), "-o", c.manifest.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run_cli(args);
+    };
+    const auto nothing_created = [&] { return !fs::exists(c.shadow) && !fs::exists(c.manifest); };
+
+    SUBCASE("the only event with DDL is taken without --change") {
+        write_predictions(predictions, {prediction_event(tier_id, add_tier), prediction_event(vague_id, nullptr)});
+        const auto result = up({});
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+        const auto manifest = nlohmann::json::parse(test::read_file(c.manifest));
+        CHECK(manifest["changes"][0]["id"] == tier_id);
+        CHECK(manifest["changes"][0]["source"] == predictions.string());
+        CHECK(manifest["changes"][0]["statements"][0]["sql"] == add_tier[0]);
+        CHECK(column_of(snapshot_of(c.shadow), "Customer", "tier").nullable);
+    }
+    SUBCASE("--change picks one of several, statements in order") {
+        write_predictions(predictions, {prediction_event(tier_id, add_tier), prediction_event(index_id, add_index)});
+        const auto result = up({"--change", index_id});
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+        const auto manifest = nlohmann::json::parse(test::read_file(c.manifest));
+        CHECK(manifest["changes"][0]["id"] == index_id);
+        REQUIRE(manifest["changes"][0]["statements"].size() == 2);
+        CHECK(manifest["changes"][0]["statements"][1]["sql"] == add_index[1]);
+        const auto shadow = snapshot_of(c.shadow);
+        CHECK(has_index(shadow, "Customer", "customer_city_idx"));
+        CHECK(shadow.find_table("Customer")->find_column("tier") == nullptr);
+    }
+    SUBCASE("several events with DDL and no --change is a usage error listing their IDs") {
+        write_predictions(predictions, {prediction_event(tier_id, add_tier), prediction_event(index_id, add_index),
+                                        prediction_event(vague_id, nullptr)});
+        const auto result = up({});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err.find(tier_id) != std::string::npos);
+        CHECK(result.err.find(index_id) != std::string::npos);
+        CHECK(result.err.find(vague_id) == std::string::npos);
+        CHECK(nothing_created());
+    }
+    SUBCASE("no event with DDL and no --change is a usage error") {
+        write_predictions(predictions, {prediction_event(vague_id, nullptr)});
+        CHECK(up({}).exit_code == 2);
+        CHECK(nothing_created());
+    }
+    SUBCASE("an ID that is not there, or has no DDL, is bad input naming it") {
+        write_predictions(predictions, {prediction_event(tier_id, add_tier), prediction_event(vague_id, nullptr)});
+        const auto missing = up({"--change", "0123456789abcdef"});
+        CHECK(missing.exit_code == 3);
+        CHECK(missing.err.find("0123456789abcdef") != std::string::npos);
+        const auto vague = up({"--change", vague_id});
+        CHECK(vague.exit_code == 3);
+        CHECK(vague.err.find(vague_id) != std::string::npos);
+        CHECK(vague.err.find("no concrete DDL") != std::string::npos);
+        CHECK(nothing_created());
+    }
+    SUBCASE("a document that is not predictions, or not JSON, is bad input") {
+        write_predictions(predictions, {prediction_event(tier_id, add_tier)}, "schema_snapshot");
+        CHECK(up({}).exit_code == 3);
+        std::ofstream(predictions) << "{\"kind\": \"predictions\", ";
+        CHECK(up({}).exit_code == 3);
+        CHECK(nothing_created());
+    }
+    SUBCASE("DDL in the event that does not parse is bad input") {
+        write_predictions(predictions, {prediction_event(tier_id, nlohmann::json::array({"ALTER TABLE customer ADD COLUMN"}))});
+        CHECK(up({}).exit_code == 3);
+        CHECK(nothing_created());
+    }
+    SUBCASE("exactly one of --ddl and --changes; --change only with --changes") {
+        write_predictions(predictions, {prediction_event(tier_id, add_tier)});
+        std::ofstream(c.ddl) << add_tier[0];
+        const std::vector<std::string> base = {"shadow", "up", "--primary", c.primary.string(), "--shadow", c.shadow.string()};
+        auto both = base;
+        both.insert(both.end(), {"--ddl", c.ddl.string(), "--changes", predictions.string()});
+        CHECK(test::run_cli(both).exit_code == 2);
+        CHECK(test::run_cli(base).exit_code == 2);
+        auto change_alone = base;
+        change_alone.insert(change_alone.end(), {"--ddl", c.ddl.string(), "--change", tier_id});
+        CHECK(test::run_cli(change_alone).exit_code == 2);
+        CHECK(nothing_created());
+    }
+}
+
+TEST_CASE("shadow status of a synced shadow whose servers do not answer exits 4") {
+    test::TempDir dir;
+    const auto manifest = dir.path() / "shadow.json";
+    // Port 1 on the loopback refuses connections at once.
+    std::ofstream(manifest) << nlohmann::json{{"kind", "shadow_manifest"}, {"schema_version", 1}, {"engine", "postgresql"},
+                                              {"primary", "postgresql://app:***@127.0.0.1:1/app"},
+                                              {"shadow", "postgresql://app:***@127.0.0.1:1/app_shadow"}, {"sync", "logical"},
+                                              {"state", "ready"}, {"created_at", "2026-11-24T00:00:00.000Z"},
+                                              {"changes", nlohmann::json::array()},
+                                              {"created", {{{"type", "database"}, {"name", "app_shadow"}},
+                                                           {{"type", "publication"}, {"name", "schemaflip_app_shadow_0"}},
+                                                           {{"type", "slot"}, {"name", "schemaflip_app_shadow_0"}},
+                                                           {{"type", "subscription"}, {"name", "schemaflip_app_shadow_0"}}}},
+                                              {"tables", nlohmann::json::array()},
+                                              {"lsn", {{"primary", "0/1"}, {"shadow", "0/1"}}}}
+                                   .dump();
+    const auto status = test::run_cli({"shadow", "status", "--manifest", manifest.string()});
+    CHECK(status.exit_code == 4);
+    CHECK(status.err.find("127.0.0.1") != std::string::npos);
+}
+
+// ---- PostgreSQL: sequences, logical sync, refusals, signals ---------------------------------------------
+
+namespace {
+
+// Every table's rows as one md5 per table, for "the primary's data is unchanged".
+std::string row_checksums(db::Database& database) {
+    std::string out;
+    const auto tables = database.query("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables "
+                                       "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1");
+    for (const auto& row : tables.rows) {
+        const auto name = db::value_text(row[0]);
+        const auto sum = database.query("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM " + name + " t");
+        out += name + " " + db::value_text(sum.rows.at(0).at(0)) + "\n";
+    }
+    return out;
+}
+
+std::string primary_state(db::Database& database) {
+    return schema::to_json(schema::introspect(database, {.exact_counts = true})).dump() + "\n" + row_checksums(database);
+}
+
+// A primary logical replication can carry: every table has a primary key; `book` has a serial.
+void load_replicable_primary(const std::string& url) {
+    auto database = db::open_database(url);
+    database->execute(
+        "CREATE TABLE author (id bigint PRIMARY KEY, name varchar(40) NOT NULL, nickname text, born date);"
+        "CREATE TABLE book (id serial PRIMARY KEY, author_id bigint NOT NULL REFERENCES author (id), title text NOT NULL, "
+        "  pages integer);"
+        "INSERT INTO author SELECT g, 'author ' || g, CASE WHEN g % 2 = 0 THEN 'nick' END, date '1950-01-01' + g "
+        "  FROM generate_series(1, 300) g;"
+        "INSERT INTO book (author_id, title, pages) SELECT 1 + g % 300, 'title number ' || g, g FROM generate_series(1, 2000) g;");
+    database->execute("VACUUM ANALYZE");
+}
+
+// A copy of the Chinook fixture database (ctest's postgres_chinook) that a test may write to.
+class ChinookCopy {
+public:
+    explicit ChinookCopy(const std::string& admin_url) : m_admin(db::open_database(admin_url)) {
+        static int counter = 0;
+        m_name = "sf_chinook_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+        // CREATE DATABASE ... TEMPLATE needs the template to have no other session for a moment.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                m_admin->execute("CREATE DATABASE " + m_name + " TEMPLATE chinook");
+                break;
+            } catch (const Error& e) {
+                INFO("load Chinook first: tests/support/load_postgres_sample.sh (ctest's postgres_chinook fixture)");
+                REQUIRE_MESSAGE(attempt < 40, e.what() << ": " << e.reason());
+                ::usleep(250'000);
+            }
+        }
+        m_url = *test::postgres_url(m_name);
+    }
+    ~ChinookCopy() {
+        try {
+            m_admin->execute("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
+        } catch (...) {
+        }
+    }
+    ChinookCopy(const ChinookCopy&) = delete;
+    ChinookCopy& operator=(const ChinookCopy&) = delete;
+    const std::string& url() const { return m_url; }
+    const std::string& name() const { return m_name; }
+
+private:
+    std::unique_ptr<db::Database> m_admin;
+    std::string m_name;
+    std::string m_url;
+};
+
+// What a synced shadow may leave on the test server: its database, the publication in the primary, slots
+// of the primary's database (ours and those of unfinished initial copies), the subscription. "" is none.
+std::string sync_leftovers(const std::string& admin_url, const std::string& primary_url, const std::string& primary_name,
+                           const std::string& shadow_name) {
+    auto admin = db::open_database(admin_url);
+    auto primary = db::open_database(primary_url);
+    const auto subscription = shadow::logical_names(shadow_name).subscription;
+    std::string found;
+    const auto list = [&](db::Database& database, const std::string& what, const std::string& sql) {
+        for (const auto& row : database.query(sql).rows) found += what + " " + db::value_text(row[0]) + "; ";
+    };
+    list(*admin, "database", "SELECT datname FROM pg_database WHERE datname = " + admin->quote_literal(shadow_name));
+    list(*primary, "publication", "SELECT pubname FROM pg_publication");
+    list(*admin, "slot", "SELECT slot_name FROM pg_replication_slots WHERE database = " + admin->quote_literal(primary_name));
+    list(*admin, "subscription", "SELECT subname FROM pg_subscription WHERE subname = " + admin->quote_literal(subscription));
+    return found;
+}
+
+// Removes whatever a synced shadow left, also when a test failed half way, so later tests find free slots.
+class SyncGuard {
+public:
+    SyncGuard(std::string admin_url, std::string primary_name, std::string shadow_name)
+        : m_admin_url(std::move(admin_url)), m_primary_name(std::move(primary_name)), m_shadow_name(std::move(shadow_name)) {}
+    ~SyncGuard() {
+        try {
+            auto admin = db::open_database(m_admin_url);
+            const auto exists = admin->query("SELECT 1 FROM pg_database WHERE datname = " + admin->quote_literal(m_shadow_name));
+            if (!exists.rows.empty()) {
+                auto shadow = db::open_database(*test::postgres_url(m_shadow_name));
+                for (const auto& row : shadow->query("SELECT quote_ident(subname) FROM pg_subscription s JOIN pg_database d "
+                                                     "ON d.oid = s.subdbid WHERE d.datname = current_database()").rows) {
+                    const auto name = db::value_text(row[0]);
+                    shadow->execute("ALTER SUBSCRIPTION " + name + " DISABLE");
+                    shadow->execute("ALTER SUBSCRIPTION " + name + " SET (slot_name = NONE)");
+                    shadow->execute("DROP SUBSCRIPTION " + name);
+                }
+                shadow.reset();
+                admin->execute("DROP DATABASE IF EXISTS " + admin->quote_identifier(m_shadow_name) + " WITH (FORCE)");
+            }
+            const std::string slots = " FROM pg_replication_slots WHERE database = " + admin->quote_literal(m_primary_name);
+            for (int attempt = 0; attempt < 50 && !admin->query("SELECT 1" + slots).rows.empty(); ++attempt) {
+                admin->query("SELECT pg_terminate_backend(active_pid)" + slots + " AND active_pid IS NOT NULL");
+                try {
+                    admin->query("SELECT pg_drop_replication_slot(slot_name)" + slots + " AND NOT active");
+                } catch (const Error&) {
+                }
+                ::usleep(100'000);
+            }
+        } catch (...) {
+        }
+    }
+    SyncGuard(const SyncGuard&) = delete;
+    SyncGuard& operator=(const SyncGuard&) = delete;
+
+private:
+    std::string m_admin_url;
+    std::string m_primary_name;
+    std::string m_shadow_name;
+};
+
+// Polls `sql` on `database` until it returns `expected` (as text) or 60 s pass; returns the last value.
+std::string eventually(db::Database& database, const std::string& sql, const std::string& expected) {
+    std::string value;
+    for (int attempt = 0; attempt < 600; ++attempt) {
+        value = db::value_text(database.query(sql).rows.at(0).at(0));
+        if (value == expected) break;
+        ::usleep(100'000);
+    }
+    return value;
+}
+
+}  // namespace
+
+TEST_CASE("shadow up on PostgreSQL sets sequences to the primary's positions and copies no publication or subscription") {
+    const auto admin_url = test::postgres_url();
+    if (!admin_url) return;
+    test::ScratchPostgresDatabase primary(*admin_url);
+    load_replicable_primary(primary.url());
+    auto primary_db = db::open_database(primary.url());
+    // The primary's own replication objects (a subscription without connection needs no publisher).
+    primary_db->execute("CREATE PUBLICATION app_pub FOR TABLE author");
+    primary_db->execute("CREATE SUBSCRIPTION app_sub CONNECTION 'dbname=elsewhere' PUBLICATION app_pub WITH (connect = false)");
+    struct DropSubscription {
+        db::Database& database;
+        ~DropSubscription() {
+            try {
+                database.execute("ALTER SUBSCRIPTION app_sub SET (slot_name = NONE)");
+                database.execute("DROP SUBSCRIPTION app_sub");
+            } catch (...) {
+            }
+        }
+    } drop_subscription{*primary_db};
+    const auto shadow_name = scratch_name();
+    test::TempDir dir;
+    std::ofstream(dir.path() / "change.sql") << "ALTER TABLE book ADD COLUMN isbn text";
+    const auto result = test::run_cli({"shadow", "up", "--primary", primary.url(), "--shadow", *test::postgres_url(shadow_name),
+                                       "--ddl", (dir.path() / "change.sql").string(), "-o", (dir.path() / "shadow.json").string()});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    {
+        CHECK(count_of(*primary_db, "SELECT last_value FROM book_id_seq") == 2000);  // 2000 books inserted by serial
+        auto shadow = db::open_database(*test::postgres_url(shadow_name));
+        // Without the primary's position the next id would be 1, which the copied rows already hold.
+        CHECK(count_of(*shadow, "INSERT INTO book (author_id, title) VALUES (1, 'new') RETURNING id") == 2001);
+        CHECK(count_of(*primary_db, "SELECT last_value FROM book_id_seq") == 2000);
+        CHECK(count_of(*shadow, "SELECT count(*) FROM pg_publication") == 0);
+        CHECK(count_of(*shadow, "SELECT count(*) FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid "
+                                "WHERE d.datname = current_database()") == 0);
+    }
+    CHECK(test::run_cli({"shadow", "down", "--manifest", (dir.path() / "shadow.json").string()}).exit_code == 0);
+}
+
+TEST_CASE("shadow up --sync logical on Chinook: initial copy, the change, then the primary's writes follow; status; down") {
+    const auto admin_url = test::postgres_url();
+    if (!admin_url) return;
+    ChinookCopy primary(*admin_url);
+    const auto shadow_name = scratch_name();
+    const auto shadow_url = *test::postgres_url(shadow_name);
+    const SyncGuard guard(*admin_url, primary.name(), shadow_name);
+    test::TempDir dir;
+    const auto ddl = dir.path() / "change.sql";
+    const auto manifest_path = dir.path() / "shadow.json";
+    // Chinook's types (checked with psql): artist.name varchar(120), invoice_line.quantity integer.
+    std::ofstream(ddl) << "ALTER TABLE customer ADD COLUMN loyalty_tier text;\n"
+                          "ALTER TABLE invoice_line ALTER COLUMN quantity TYPE bigint;\n"
+                          "ALTER TABLE artist ALTER COLUMN name TYPE varchar(200);\n"
+                          "CREATE INDEX track_composer_idx ON track (composer);\n";
+    auto primary_db = db::open_database(primary.url());
+    const auto before = primary_state(*primary_db);
+
+    const auto result = test::run_cli({"-v", "--format", "json", "shadow", "up", "--primary", primary.url(), "--shadow", shadow_url,
+                                       "--ddl", ddl.string(), "--sync", "logical", "-o", manifest_path.string()});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.err.find("creating replication slot") != std::string::npos);
+    CHECK(result.err.find("initial copy done") != std::string::npos);
+    // up wrote nothing to the primary's tables or schema (the publication and slot are not part of either).
+    CHECK(primary_state(*primary_db) == before);
+
+    const auto manifest = nlohmann::json::parse(test::read_file(manifest_path));
+    const auto names = shadow::logical_names(shadow_name);
+    CHECK(manifest["sync"] == "logical");
+    CHECK(manifest["state"] == "ready");
+    CHECK(manifest["created"] == nlohmann::json::array({{{"type", "database"}, {"name", shadow_name}},
+                                                        {{"type", "publication"}, {"name", names.publication}},
+                                                        {{"type", "slot"}, {"name", names.slot}},
+                                                        {{"type", "subscription"}, {"name", names.subscription}}}));
+    REQUIRE(manifest["lsn"].is_object());
+    CHECK(manifest["lsn"]["primary"].get<std::string>().find('/') != std::string::npos);
+    CHECK(manifest["lsn"]["shadow"].get<std::string>().find('/') != std::string::npos);
+    REQUIRE(manifest["changes"][0]["statements"].size() == 4);
+    CHECK(manifest["changes"][0]["statements"][1]["effect"] == "rewrite");
+
+    auto shadow = db::open_database(shadow_url);
+    // The initial copy brought every row: Chinook's counts, checked by hand with psql.
+    CHECK(count_of(*shadow, "SELECT count(*) FROM track") == 3503);
+    CHECK(count_of(*shadow, "SELECT count(*) FROM invoice_line") == 2240);
+    CHECK(count_of(*shadow, "SELECT count(*) FROM customer WHERE loyalty_tier IS NULL") == 59);
+    CHECK(db::value_text(shadow->query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'invoice_line'::regclass "
+                                       "AND attname = 'quantity'").rows.at(0).at(0)) == "bigint");
+
+    // The primary's writes reach the shadow: INSERT, UPDATE, DELETE, including into the widened column.
+    primary_db->execute("INSERT INTO artist (artist_id, name) VALUES (1000, 'Shadow Quartet')");
+    primary_db->execute("UPDATE album SET title = 'Renamed Album' WHERE album_id = 1");
+    primary_db->execute("DELETE FROM invoice_line WHERE invoice_line_id = 1");
+    primary_db->execute("UPDATE invoice_line SET quantity = 7 WHERE invoice_line_id = 2");
+    CHECK(eventually(*shadow, "SELECT count(*) FROM artist WHERE artist_id = 1000 AND name = 'Shadow Quartet'", "1") == "1");
+    CHECK(eventually(*shadow, "SELECT title FROM album WHERE album_id = 1", "Renamed Album") == "Renamed Album");
+    CHECK(eventually(*shadow, "SELECT count(*) FROM invoice_line WHERE invoice_line_id = 1", "0") == "0");
+    CHECK(eventually(*shadow, "SELECT quantity FROM invoice_line WHERE invoice_line_id = 2", "7") == "7");
+    CHECK(count_of(*shadow, "SELECT count(*) FROM invoice_line") == 2239);
+
+    const auto status = test::run_cli({"--format", "json", "shadow", "status", "--manifest", manifest_path.string()});
+    INFO(status.err);
+    REQUIRE(status.exit_code == 0);
+    const auto document = nlohmann::json::parse(status.out);
+    CHECK(document["exists"] == true);
+    CHECK(document["sync"] == "logical");
+    REQUIRE(document["lag_bytes"].is_number_integer());
+    CHECK(document["lag_bytes"].get<std::int64_t>() >= 0);
+    CHECK(document["lag_seconds"].is_number());
+    CHECK(document["subscription"]["state"] == "streaming");
+    CHECK(document["subscription"]["tables_ready"] == 11);
+    CHECK(document["subscription"]["tables_total"] == 11);
+    CHECK(document["subscription"]["apply_errors"] == 0);
+    CHECK(document["subscription"]["sync_errors"] == 0);
+    const auto text = test::run_cli({"shadow", "status", "--manifest", manifest_path.string()});
+    CHECK(text.out.find("subscription: streaming, 11 of 11 tables ready") != std::string::npos);
+    shadow.reset();
+
+    const auto down = test::run_cli({"--format", "json", "shadow", "down", "--manifest", manifest_path.string()});
+    INFO(down.err);
+    CHECK(down.exit_code == 0);
+    const auto removed = nlohmann::json::parse(down.out)["removed"];
+    REQUIRE(removed.size() == 4);
+    CHECK(removed[0]["type"] == "subscription");  // newest first
+    CHECK(removed[3]["type"] == "database");
+    for (const auto& object : removed) CHECK(object["existed"] == true);
+    CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+    const auto again = test::run_cli({"shadow", "down", "--manifest", manifest_path.string()});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out == "already gone: subscription " + names.subscription + "\nalready gone: slot " + names.slot +
+                           "\nalready gone: publication " + names.publication + "\nalready gone: database " + shadow_name + "\n");
+}
+
+TEST_CASE("shadow up --sync logical refuses what replication cannot carry, before creating anything") {
+    const auto admin_url = test::postgres_url();
+    if (!admin_url) return;
+    test::ScratchPostgresDatabase primary(*admin_url);
+    load_replicable_primary(primary.url());
+    const auto shadow_name = scratch_name();
+    const SyncGuard guard(*admin_url, primary.name(), shadow_name);
+    test::TempDir dir;
+    const auto ddl = dir.path() / "change.sql";
+    const auto manifest_path = dir.path() / "shadow.json";
+    const auto up = [&](const std::string& primary_url, const std::string& sql) {
+        std::ofstream(ddl) << sql;
+        return test::run_cli({"shadow", "up", "--primary", primary_url, "--shadow", *test::postgres_url(shadow_name), "--ddl",
+                              ddl.string(), "--sync", "logical", "-o", manifest_path.string()});
+    };
+    struct Case {
+        const char* sql;
+        int exit_code;
+        const char* reason;
+    };
+    const Case cases[] = {
+        {"ALTER TABLE author DROP COLUMN nickname", 3, "keeps writing column"},
+        {"ALTER TABLE book RENAME COLUMN pages TO page_count", 3, "keeps writing column"},
+        {"ALTER TABLE book RENAME TO volume", 3, "keeps writing table"},
+        {"ALTER TABLE author ALTER COLUMN name TYPE varchar(10)", 3, "cannot take every value"},  // varchar(40) narrowed
+        {"ALTER TABLE author ALTER COLUMN nickname TYPE integer USING length(nickname)", 3, "cannot take every value"},
+        {"ALTER TABLE book ADD COLUMN isbn text NOT NULL", 3, "no value for the new NOT NULL column"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(std::string(c.sql));
+        const auto result = up(primary.url(), c.sql);
+        CHECK(result.exit_code == c.exit_code);
+        CHECK(result.err.find(c.reason) != std::string::npos);
+        CHECK(result.err.find("--sync none") != std::string::npos);
+        CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+        CHECK_FALSE(fs::exists(manifest_path));
+    }
+
+    SUBCASE("a table without a primary key or replica identity") {
+        db::open_database(primary.url())->execute("CREATE TABLE audit_log (at timestamptz, note text)");
+        const auto result = up(primary.url(), "ALTER TABLE author ADD COLUMN country text");
+        CHECK(result.exit_code == 4);
+        CHECK(result.err.find("audit_log") != std::string::npos);
+        CHECK(result.err.find("no primary key or replica identity") != std::string::npos);
+        CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+    }
+    SUBCASE("a primary user without the REPLICATION privilege") {
+        auto admin = db::open_database(*admin_url);
+        const std::string role = "sf_norepl_" + std::to_string(::getpid());
+        admin->execute("DROP ROLE IF EXISTS " + role);
+        admin->execute("CREATE ROLE " + role + " LOGIN NOREPLICATION");
+        // The test server trusts local connections: the role needs no password.
+        std::string url = primary.url();
+        url.replace(url.find("postgres@"), 8, role);
+        const auto result = up(url, "ALTER TABLE author ADD COLUMN country text");
+        admin->execute("DROP ROLE " + role);
+        CHECK(result.exit_code == 4);
+        CHECK(result.err.find("no REPLICATION privilege") != std::string::npos);
+        CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+    }
+    SUBCASE("widening and adding with a default pass the checks") {
+        const auto result = up(primary.url(), "ALTER TABLE author ALTER COLUMN name TYPE varchar(80);\n"
+                                              "ALTER TABLE book ALTER COLUMN pages TYPE bigint;\n"
+                                              "ALTER TABLE book ADD COLUMN isbn text NOT NULL DEFAULT 'unknown';\n");
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(test::run_cli({"shadow", "down", "--manifest", manifest_path.string()}).exit_code == 0);
+        CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+    }
+}
+
+TEST_CASE("shadow up --sync logical: a failing statement exits 4 and leaves nothing on either side") {
+    const auto admin_url = test::postgres_url();
+    if (!admin_url) return;
+    test::ScratchPostgresDatabase primary(*admin_url);
+    load_replicable_primary(primary.url());
+    const auto shadow_name = scratch_name();
+    const SyncGuard guard(*admin_url, primary.name(), shadow_name);
+    test::TempDir dir;
+    const auto ddl = dir.path() / "change.sql";
+    const auto manifest_path = dir.path() / "shadow.json";
+    // Half the authors have no nickname: the change is applied to the copied rows and fails there.
+    std::ofstream(ddl) << "ALTER TABLE author ADD COLUMN country text;\nALTER TABLE author ALTER COLUMN nickname SET NOT NULL;\n";
+    const auto result = test::run_cli({"shadow", "up", "--primary", primary.url(), "--shadow", *test::postgres_url(shadow_name), "--ddl",
+                                       ddl.string(), "--sync", "logical", "-o", manifest_path.string()});
+    CHECK(result.exit_code == 4);
+    CHECK(result.err.find("SET NOT NULL") != std::string::npos);
+    CHECK(result.err.find("contains null values") != std::string::npos);
+    CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+    CHECK_FALSE(fs::exists(manifest_path));
+}
+
+TEST_CASE("shadow up --sync logical carries the URL's password to the subscription and nowhere else") {
+    const auto admin_url = test::postgres_url();
+    if (!admin_url) return;
+    test::ScratchPostgresDatabase primary(*admin_url);
+    load_replicable_primary(primary.url());
+    const auto shadow_name = scratch_name();
+    const SyncGuard guard(*admin_url, primary.name(), shadow_name);
+    // The test server trusts local connections, so a password in the URL is carried but not needed.
+    std::string primary_url = primary.url();
+    primary_url.insert(primary_url.find('@'), ":pw-s3cret");
+    test::TempDir dir;
+    std::ofstream(dir.path() / "change.sql") << "ALTER TABLE author ADD COLUMN country text";
+    const auto manifest_path = dir.path() / "shadow.json";
+    const auto result = test::run_cli({"-v", "shadow", "up", "--primary", primary_url, "--shadow", *test::postgres_url(shadow_name),
+                                       "--ddl", (dir.path() / "change.sql").string(), "--sync", "logical", "-o",
+                                       manifest_path.string()});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.out.find("pw-s3cret") == std::string::npos);
+    CHECK(result.err.find("pw-s3cret") == std::string::npos);
+    CHECK(test::read_file(manifest_path).find("pw-s3cret") == std::string::npos);
+    {
+        auto shadow = db::open_database(*test::postgres_url(shadow_name));
+        const auto conninfo = db::value_text(shadow->query("SELECT subconninfo FROM pg_subscription WHERE subname = " +
+                                                           shadow->quote_literal(shadow::logical_names(shadow_name).subscription))
+                                                 .rows.at(0).at(0));
+        CHECK(conninfo.find("password='pw-s3cret'") != std::string::npos);
+    }
+    const auto status = test::run_cli({"shadow", "status", "--manifest", manifest_path.string()});
+    CHECK(status.out.find("pw-s3cret") == std::string::npos);
+    CHECK(test::run_cli({"shadow", "down", "--manifest", manifest_path.string()}).exit_code == 0);
+    CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+}
+
+namespace {
+
+// The real binary as a child process, its stderr read line by line, so a test can signal it mid-way.
+class Child {
+public:
+    explicit Child(const std::vector<std::string>& args) {
+        int pipe_fds[2];
+        REQUIRE(::pipe(pipe_fds) == 0);
+        std::vector<std::string> argv_text = {SCHEMAFLIP_BINARY};
+        argv_text.insert(argv_text.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& arg : argv_text) argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            const int null = ::open("/dev/null", O_RDWR);
+            ::dup2(null, 0);
+            ::dup2(null, 1);
+            ::dup2(pipe_fds[1], 2);
+            ::close(pipe_fds[0]);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        ::close(pipe_fds[1]);
+        m_err = pipe_fds[0];
+    }
+    ~Child() {
+        if (m_pid > 0 && !m_exit) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+        ::close(m_err);
+    }
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+
+    // Reads stderr until it holds `text`; false when the child ended or `seconds` passed first.
+    bool wait_for(const std::string& text, int seconds) {
+        for (int waited = 0; waited < seconds * 10; ++waited) {
+            if (m_stderr.find(text) != std::string::npos) return true;
+            if (read_some(100) == Read::closed) break;
+        }
+        return m_stderr.find(text) != std::string::npos;
+    }
+
+    void signal(int number) { ::kill(m_pid, number); }
+
+    // The exit code (128 + N when killed by signal N); kills it after `seconds`.
+    int wait_exit(int seconds) {
+        for (int waited = 0; waited < seconds * 10 && !m_exit; ++waited) {
+            int status = 0;
+            if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+                m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                break;
+            }
+            // A closed pipe polls at once: the child may still be exiting.
+            if (read_some(100) == Read::closed) ::usleep(100'000);
+        }
+        while (read_some(0) == Read::data) {
+        }
+        return m_exit.value_or(-1);
+    }
+
+    const std::string& err() const { return m_stderr; }
+
+private:
+    enum class Read { data, nothing, closed };
+
+    Read read_some(int timeout_ms) {
+        pollfd fd{m_err, POLLIN, 0};
+        if (::poll(&fd, 1, timeout_ms) <= 0) return Read::nothing;
+        char buffer[4096];
+        const auto size = ::read(m_err, buffer, sizeof buffer);
+        if (size <= 0) return Read::closed;
+        m_stderr.append(buffer, static_cast<std::size_t>(size));
+        return Read::data;
+    }
+
+    pid_t m_pid = -1;
+    int m_err = -1;
+    std::string m_stderr;
+    std::optional<int> m_exit;
+};
+
+}  // namespace
+
+TEST_CASE("shadow up --sync logical stopped by a signal removes everything and exits 130; a timeout exits 4") {
+    const auto admin_url = test::postgres_url();
+    if (!admin_url) return;
+    test::ScratchPostgresDatabase primary(*admin_url);
+    load_replicable_primary(primary.url());
+    const auto shadow_name = scratch_name();
+    const auto shadow_url = *test::postgres_url(shadow_name);
+    const SyncGuard guard(*admin_url, primary.name(), shadow_name);
+    test::TempDir dir;
+    const auto ddl = dir.path() / "change.sql";
+    std::ofstream(ddl) << "ALTER TABLE author ADD COLUMN country text";
+    const auto manifest_path = dir.path() / "shadow.json";
+    std::vector<std::string> args = {"-v", "shadow", "up", "--primary", primary.url(), "--shadow", shadow_url, "--ddl", ddl.string(),
+                                     "--sync", "logical", "-o", manifest_path.string()};
+    // A transaction with an ID, open anywhere on the server, holds up the creation of a logical slot
+    // (it waits for every running transaction): the server call `up` must cancel.
+    test::ScratchPostgresDatabase bystander(*admin_url);
+    auto open_transaction = db::open_database(bystander.url());
+    open_transaction->execute("CREATE TABLE t (a int)");
+    open_transaction->begin();
+    open_transaction->execute("INSERT INTO t VALUES (1)");
+
+    SUBCASE("SIGINT while the slot waits for an open transaction") {
+        Child child(args);
+        REQUIRE_MESSAGE(child.wait_for("creating replication slot", 120), child.err());
+        ::usleep(500'000);
+        child.signal(SIGINT);
+        const int exit_code = child.wait_exit(60);
+        INFO(child.err());
+        CHECK(exit_code == 130);
+        CHECK(child.err().find("interrupted by SIGINT") != std::string::npos);
+        CHECK(child.err().find("everything shadow up had created was removed") != std::string::npos);
+        open_transaction->rollback();
+        CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+        CHECK_FALSE(fs::exists(manifest_path));
+    }
+    SUBCASE("SIGTERM while the initial copy waits for a locked table") {
+        Child child(args);
+        REQUIRE_MESSAGE(child.wait_for("creating replication slot", 120), child.err());
+        // The shadow's schema is there: hold its book table (SHARE blocks the copy's inserts, and takes
+        // no transaction ID), then let the slot be created.
+        auto locker = db::open_database(shadow_url);
+        locker->begin();
+        locker->execute("LOCK TABLE book IN SHARE MODE");
+        open_transaction->rollback();
+        REQUIRE_MESSAGE(child.wait_for("initial copy:", 120), child.err());
+        ::usleep(500'000);
+        child.signal(SIGTERM);
+        const int exit_code = child.wait_exit(60);
+        INFO(child.err());
+        CHECK(exit_code == 130);
+        CHECK(child.err().find("interrupted by SIGTERM") != std::string::npos);
+        locker.reset();  // its session ended with the shadow database
+        // Including the slot of the unfinished initial copy of book.
+        CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+        CHECK_FALSE(fs::exists(manifest_path));
+    }
+    SUBCASE("--sync-timeout: the slot that cannot be created in time fails with exit 4") {
+        args.insert(args.end(), {"--sync-timeout", "2"});
+        Child child(args);
+        const int exit_code = child.wait_exit(120);
+        INFO(child.err());
+        CHECK(exit_code == 4);
+        CHECK(child.err().find("creating the replication slot timed out after 2 s") != std::string::npos);
+        open_transaction->rollback();
+        CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
+        CHECK_FALSE(fs::exists(manifest_path));
+    }
 }

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/shadow/lock_levels.hpp"
+#include "core/sql/lock_levels.hpp"
 #include "core/shadow/shadow_manifest.hpp"
 #include "core/sql/statement_info.hpp"
 #include "core/util/error.hpp"
@@ -58,7 +58,7 @@ TEST_CASE("shadow: PostgreSQL lock mode per change type") {
         CAPTURE(std::string(c.sql));
         const auto info = sql::analyze_statement(c.sql);
         REQUIRE(info.parsed);
-        const auto level = shadow::postgres_lock_level(info.ddl_changes);
+        const auto level = sql::postgres_lock_level(info.ddl_changes);
         CHECK(level.mode == c.mode);
         CHECK(level.effect == c.effect);
     }
