@@ -16,6 +16,7 @@
 #include "core/predict/features.hpp"
 #include "core/predict/metrics.hpp"
 #include "core/predict/model.hpp"
+#include "core/predict/scorer.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
 
@@ -25,15 +26,8 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr int k_schema_version = 1;
-constexpr const char* k_features_attribute = "schemaflip_features";
-constexpr const char* k_horizon_attribute = "schemaflip_horizon_days";
 constexpr int k_default_horizon_days = 30;
-
-std::string joined_feature_names() {
-    std::string joined;
-    for (const auto& name : predict::feature_names()) joined += (joined.empty() ? "" : ",") + name;
-    return joined;
-}
+constexpr const char* k_default_model_name = "(embedded default model)";
 
 std::string fixed(double value, int digits = 4) {
     char text[32];
@@ -76,18 +70,15 @@ std::size_t count_projects(const history::History& history) {
     return projects.size();
 }
 
-std::vector<float> labels_of(const predict::Dataset& dataset) {
-    std::vector<float> labels;
-    labels.reserve(dataset.examples.size());
-    for (const auto& example : dataset.examples) labels.push_back(example.label ? 1.0f : 0.0f);
-    return labels;
-}
-
 struct Scores {
     std::vector<bool> labels;
     std::vector<double> model;
     std::vector<double> baseline;
 };
+
+ordered_json auc_json(const std::vector<bool>& labels, const std::vector<double>& scores) {
+    return {{"roc_auc", predict::roc_auc(labels, scores)}, {"pr_auc", predict::average_precision(labels, scores)}};
+}
 
 ordered_json metrics_json(const Scores& scores) {
     const auto positives = static_cast<double>(std::count(scores.labels.begin(), scores.labels.end(), true));
@@ -95,10 +86,24 @@ ordered_json metrics_json(const Scores& scores) {
     return {{"rows", scores.labels.size()},
             {"positives", static_cast<std::uint64_t>(positives)},
             {"positive_rate", rows > 0 ? positives / rows : 0.0},
-            {"model", {{"roc_auc", predict::roc_auc(scores.labels, scores.model)},
-                       {"pr_auc", predict::average_precision(scores.labels, scores.model)}}},
-            {"baseline", {{"roc_auc", predict::roc_auc(scores.labels, scores.baseline)},
-                          {"pr_auc", predict::average_precision(scores.labels, scores.baseline)}}}};
+            {"model", auc_json(scores.labels, scores.model)},
+            {"baseline", auc_json(scores.labels, scores.baseline)}};
+}
+
+// Per change family over all rows: its own label, the model's probability for that family, and the
+// recency baseline (which knows no families) on the same rows.
+ordered_json families_json(const predict::Dataset& dataset, const std::vector<float>& probabilities) {
+    ordered_json families = ordered_json::object();
+    for (std::size_t f = 0; f < predict::k_change_families; ++f) {
+        Scores scores;
+        for (std::size_t i = 0; i < dataset.examples.size(); ++i) {
+            scores.labels.push_back(dataset.examples[i].families[f]);
+            scores.model.push_back(static_cast<double>(probabilities[i * predict::k_model_targets + 1 + f]));
+            scores.baseline.push_back(dataset.examples[i].baseline);
+        }
+        families[std::string(predict::change_family_name(static_cast<predict::ChangeFamily>(f)))] = metrics_json(scores);
+    }
+    return families;
 }
 
 std::string csv_field(const std::string& value) {
@@ -108,7 +113,8 @@ std::string csv_field(const std::string& value) {
     return quoted + "\"";
 }
 
-void dump_scores(const std::string& path, const predict::Dataset& dataset, const std::vector<float>& scores) {
+// `scores`: the model's probability of any change, one per example.
+void dump_scores(const std::string& path, const predict::Dataset& dataset, const std::vector<double>& scores) {
     util::AtomicFile file(path);
     auto& out = file.stream();
     out << "project,table,week,label,score\n";
@@ -116,7 +122,7 @@ void dump_scores(const std::string& path, const predict::Dataset& dataset, const
     for (std::size_t i = 0; i < dataset.examples.size(); ++i) {
         const auto& example = dataset.examples[i];
         // 17 significant digits: the value reads back exactly, so the metrics recompute exactly.
-        std::snprintf(score, sizeof score, "%.17g", static_cast<double>(scores[i]));
+        std::snprintf(score, sizeof score, "%.17g", scores[i]);
         out << csv_field(example.project) << ',' << csv_field(example.table) << ','
             << history::format_iso_date(example.week) << ',' << (example.label ? 1 : 0) << ',' << score << '\n';
     }
@@ -140,32 +146,34 @@ std::string evaluation_text(const ordered_json& report) {
     text << header;
     for (const auto& project : report["projects"]) line(project["project"].get<std::string>(), project);
     line("POOLED", report["pooled"]);
+    text << "\nper change family, pooled (baseline: the same recency score)\n";
+    for (const auto& [family, metrics] : report["pooled"]["families"].items()) line(family, metrics);
     return text.str();
 }
 
+predict::Model load_model(const std::string& path) {
+    auto model = path.empty() ? predict::Model::load_default() : predict::Model::load(path);
+    predict::check_model(model, path.empty() ? std::string(k_default_model_name) : "model " + path);
+    return model;
+}
+
 int run_evaluate(const TrainOptions& options, Context& context) {
-    if (options.model.empty()) {
-        throw UsageError("train --evaluate needs --model", "no default model is embedded in this build",
-                         "train one with 'schemaflip train --history FILE -o model.ubj'");
-    }
     if (!options.histories.empty() || !options.output.empty()) {
         throw UsageError("--evaluate takes its history as its own argument", "--history and -o are for training");
     }
     if (!options.dump_scores.empty()) {
         util::AtomicFile probe(options.dump_scores);  // fail on an unwritable destination before any work
     }
-    const auto model = predict::Model::load(options.model);
-    if (model.attribute(k_features_attribute) != joined_feature_names()) {
-        throw InputError("model " + options.model + " was trained on other features",
-                         "its feature list differs from this version's", "retrain it with 'schemaflip train'");
-    }
-    const auto model_horizon = model.attribute(k_horizon_attribute);
-    const int horizon_days = !options.horizon.empty() ? parse_horizon_days(options.horizon)
-                             : model_horizon.empty()   ? k_default_horizon_days
-                                                       : std::stoi(model_horizon);
+    const auto model = load_model(options.model);
+    const int horizon_days =
+        !options.horizon.empty() ? parse_horizon_days(options.horizon) : predict::model_horizon_days(model);
     const auto history = load({options.evaluate}, context);
     const auto dataset = predict::build_dataset(history.events, std::int64_t{horizon_days} * 86400);
-    const auto scores = model.predict(dataset.features, dataset.feature_count);
+    const auto probabilities = model.predict(dataset.features, dataset.feature_count);
+    std::vector<double> scores;  // the probability of any change: the first target
+    for (std::size_t i = 0; i < dataset.examples.size(); ++i) {
+        scores.push_back(static_cast<double>(probabilities[i * predict::k_model_targets]));
+    }
     if (!options.dump_scores.empty()) dump_scores(options.dump_scores, dataset, scores);
 
     Scores pooled;
@@ -174,14 +182,14 @@ int run_evaluate(const TrainOptions& options, Context& context) {
         const auto& example = dataset.examples[i];
         for (auto* target : {&pooled, &per_project[example.project]}) {
             target->labels.push_back(example.label);
-            target->model.push_back(static_cast<double>(scores[i]));
+            target->model.push_back(scores[i]);
             target->baseline.push_back(example.baseline);
         }
     }
     ordered_json report = {{"kind", "model_evaluation"},
                            {"schema_version", k_schema_version},
                            {"history", options.evaluate},
-                           {"model", options.model},
+                           {"model", options.model.empty() ? std::string(k_default_model_name) : options.model},
                            {"horizon_days", horizon_days},
                            {"events", history.events.size()},
                            {"problems", problems_json(history.problems)},
@@ -192,6 +200,7 @@ int run_evaluate(const TrainOptions& options, Context& context) {
         report["projects"].push_back(entry);
     }
     report["pooled"] = metrics_json(pooled);
+    report["pooled"]["families"] = families_json(dataset, probabilities);
     Output output(context, {});
     output.write(context.format == OutputFormat::json ? dump_json(report) : evaluation_text(report));
     return 0;
@@ -209,18 +218,18 @@ int run_training(const TrainOptions& options, Context& context) {
     { util::AtomicFile probe(options.output); }  // fail on an unwritable destination before any work
     const auto history = load(options.histories, context);
     const auto dataset = predict::build_dataset(history.events, std::int64_t{horizon_days} * 86400);
-    const auto labels = labels_of(dataset);
 
     predict::TrainParameters parameters;
     parameters.seed = options.seed;
     parameters.rounds = options.rounds;
     parameters.threads = options.threads;
-    auto model = predict::Model::train(dataset.features, dataset.feature_count, labels, parameters);
-    model.set_attribute(k_features_attribute, joined_feature_names());
-    model.set_attribute(k_horizon_attribute, std::to_string(horizon_days));
+    auto model = predict::Model::train(dataset.features, dataset.feature_count, predict::target_matrix(dataset),
+                                       parameters, predict::k_model_targets);
+    predict::stamp_model(model, horizon_days);
     model.save(options.output);
 
-    const auto positives = static_cast<std::uint64_t>(std::count(labels.begin(), labels.end(), 1.0f));
+    const auto positives = static_cast<std::uint64_t>(std::count_if(
+        dataset.examples.begin(), dataset.examples.end(), [](const auto& example) { return example.label; }));
     const ordered_json report = {
         {"kind", "training_report"},
         {"schema_version", k_schema_version},
@@ -234,13 +243,15 @@ int run_training(const TrainOptions& options, Context& context) {
         {"examples", dataset.examples.size()},
         {"positives", positives},
         {"features", predict::feature_names()},
+        {"targets", predict::target_names()},
         {"problems", problems_json(history.problems)}};
     std::ostringstream text;
     text << "trained " << options.output << " on " << dataset.examples.size() << " examples (" << positives
          << " positive, rate " << fixed(dataset.examples.empty() ? 0.0 : static_cast<double>(positives) / static_cast<double>(dataset.examples.size()))
          << ") from " << history.events.size() << " events in " << count_projects(history) << " projects\n"
          << "horizon " << horizon_days << " days, " << predict::feature_names().size() << " features, "
-         << options.rounds << " rounds, seed " << options.seed << '\n';
+         << predict::k_model_targets << " targets (any change and " << predict::k_change_families
+         << " change families), " << options.rounds << " rounds each, seed " << options.seed << '\n';
     Output output(context, {});
     output.write(context.format == OutputFormat::json ? dump_json(report) : text.str());
     return 0;
@@ -278,7 +289,7 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
         ->check(CLI::Range(1, 256));
     command->add_option("--evaluate", options.evaluate,
                         "Instead of training: score --model on this history, with the recency baseline");
-    command->add_option("--model", options.model, "The model to evaluate");
+    command->add_option("--model", options.model, "The model to evaluate (default: the embedded default model)");
     command->add_option("--dump-scores", options.dump_scores,
                         "With --evaluate: write project,table,week,label,score CSV to FILE");
     return command;

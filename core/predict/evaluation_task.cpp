@@ -14,12 +14,13 @@ constexpr std::int64_t k_week = 7 * k_day;
 // 1970-01-01 was a Thursday: the first Monday 00:00 UTC is day 4.
 constexpr std::int64_t k_first_monday = 4 * k_day;
 
-bool changes_within(const TableTimeline& table, std::int64_t from, std::int64_t to) {
+// The labels of `example` from the table's ops in [from, to).
+void label(const TableTimeline& table, std::int64_t from, std::int64_t to, Example& example) {
     const auto begin = std::lower_bound(table.times.begin(), table.times.end(), from) - table.times.begin();
     for (auto i = static_cast<std::size_t>(begin); i < table.ops.size() && table.ops[i].ts < to; ++i) {
-        if (!table.ops[i].is_create) return true;
+        if (!table.ops[i].is_create) example.label = true;
+        if (const auto family = change_family(table.ops[i].family)) example.families[static_cast<std::size_t>(*family)] = true;
     }
-    return false;
 }
 
 void add_project(const ProjectTimeline& timeline, std::int64_t horizon, Dataset& dataset) {
@@ -30,12 +31,15 @@ void add_project(const ProjectTimeline& timeline, std::int64_t horizon, Dataset&
         for (std::uint32_t id = 0; id < timeline.tables.size(); ++id) {
             const auto& table = timeline.tables[id];
             if (!table.is_table || !table.exists_at(week)) continue;
-            dataset.examples.push_back(Example{timeline.project, table.name_at(week), week,
-                                               changes_within(table, week, week + horizon),
-                                               recency_baseline(table, week)});
+            auto& example = dataset.examples.emplace_back();
+            example.project = timeline.project;
+            example.table = table.name_at(week);
+            example.week = week;
+            example.baseline = recency_baseline(table, week);
+            label(table, week, week + horizon, example);
             append_features(timeline, project, id, dataset.features);
         }
-        fill_week_percentiles(dataset.features, first_row, dataset.examples.size() - first_row);
+        fill_week_features(dataset.features, first_row, dataset.examples.size() - first_row);
     }
 }
 
@@ -45,6 +49,16 @@ std::int64_t next_monday(std::int64_t ts) {
     const auto since = ts - k_first_monday;
     const auto weeks = since >= 0 ? (since + k_week - 1) / k_week : -((-since) / k_week);
     return k_first_monday + weeks * k_week;
+}
+
+std::vector<float> target_matrix(const Dataset& dataset) {
+    std::vector<float> targets;
+    targets.reserve(dataset.examples.size() * k_model_targets);
+    for (const auto& example : dataset.examples) {
+        targets.push_back(example.label ? 1.0f : 0.0f);
+        for (bool family : example.families) targets.push_back(family ? 1.0f : 0.0f);
+    }
+    return targets;
 }
 
 Dataset build_dataset(const std::vector<history::HistoryEvent>& events, std::int64_t horizon_seconds) {

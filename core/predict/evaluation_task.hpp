@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/history/history.hpp"
+#include "core/predict/scorer.hpp"
 
 namespace schemaflip::predict {
 
@@ -15,6 +16,7 @@ struct Example {
     std::string table;   // the table's name at the week start
     std::int64_t week = 0;  // Monday 00:00 UTC, epoch seconds
     bool label = false;     // any op other than create_table during [week, week + horizon)
+    std::array<bool, k_change_families> families{};  // an op of that ChangeFamily during the same days
     double baseline = 0;    // ops on the table in the 90 days before the week
 };
 
@@ -23,6 +25,9 @@ struct Dataset {
     std::vector<float> features;  // row-major, feature_count() values per example
     std::size_t feature_count = 0;
 };
+
+// The training targets of every example, row-major in the order of target_names(): label, then families.
+std::vector<float> target_matrix(const Dataset& dataset);
 
 // Monday 00:00 UTC at or after `ts`.
 std::int64_t next_monday(std::int64_t ts);

@@ -1,11 +1,14 @@
-// The only file that includes xgboost: handles wrapped in RAII, every call checked.
+// The only file that includes xgboost: boosters wrapped in RAII, every call checked, and the model file
+// that holds one booster per target with the attributes that describe them.
 #include "core/predict/model.hpp"
 
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <utility>
 
@@ -14,6 +17,11 @@
 
 namespace schemaflip::predict {
 namespace {
+
+using nlohmann::ordered_json;
+
+constexpr const char* k_kind = "schemaflip_model";
+constexpr int k_format_version = 1;
 
 // XGBGetLastError's text is overwritten by the next call: copy it at once.
 void check(int status, const char* what) {
@@ -39,33 +47,71 @@ private:
     DMatrixHandle m_handle = nullptr;
 };
 
-BoosterHandle create_booster(const DMatrixHandle* matrices, bst_ulong count) {
-    BoosterHandle booster = nullptr;
-    check(XGBoosterCreate(matrices, count, &booster), "creating a booster");
-    return booster;
-}
-
 std::string number(double value) {
     std::ostringstream text;
     text << value;
     return text.str();
 }
 
+std::string booster_bytes(BoosterHandle booster, bool json) {
+    bst_ulong length = 0;
+    const char* bytes = nullptr;
+    check(XGBoosterSaveModelToBuffer(booster, json ? R"({"format": "json"})" : R"({"format": "ubj"})", &length, &bytes),
+          "saving the model");
+    return std::string(bytes, length);
+}
+
+InputError not_a_model(const std::string& origin, const std::string& reason) {
+    return InputError("model " + origin + " is not a schemaflip model", reason, "give a model written by 'schemaflip train'");
+}
+
+// The booster in `bytes` (xgboost's UBJ or JSON), added to `boosters` at once so it is freed on failure.
+void add_booster(std::vector<void*>& boosters, const void* bytes, std::size_t size, const std::string& origin) {
+    BoosterHandle booster = nullptr;
+    check(XGBoosterCreate(nullptr, 0, &booster), "creating a booster");
+    boosters.push_back(booster);
+    if (size == 0 || XGBoosterLoadModelFromBuffer(booster, bytes, static_cast<bst_ulong>(size)) != 0) {
+        throw not_a_model(origin, size == 0 ? std::string("it is empty") : std::string(XGBGetLastError()));
+    }
+}
+
+// A booster stored in the UBJ container comes back from nlohmann's reader as binary or as an array of
+// byte values.
+std::vector<unsigned char> stored_bytes(const ordered_json& value, const std::string& origin) {
+    if (value.is_binary()) return {value.get_binary().begin(), value.get_binary().end()};
+    if (!value.is_array()) throw not_a_model(origin, "a booster is neither bytes nor a model");
+    std::vector<unsigned char> bytes;
+    bytes.reserve(value.size());
+    for (const auto& byte : value) {
+        if (!byte.is_number_unsigned() || byte.get<unsigned>() > 255) throw not_a_model(origin, "a booster's bytes are damaged");
+        bytes.push_back(static_cast<unsigned char>(byte.get<unsigned>()));
+    }
+    return bytes;
+}
+
+// The JSON or UBJ container, or a discarded value when `bytes` is neither.
+ordered_json parse_container(std::span<const unsigned char> bytes) {
+    auto document = ordered_json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (document.is_discarded()) document = ordered_json::from_ubjson(bytes.begin(), bytes.end(), true, false);
+    if (!document.is_object() || !document.contains("kind") || document["kind"] != k_kind) {
+        return ordered_json(ordered_json::value_t::discarded);
+    }
+    return document;
+}
+
 }  // namespace
 
 Model Model::train(const std::vector<float>& rows, std::size_t columns, const std::vector<float>& labels,
-                   const TrainParameters& parameters) {
-    if (columns == 0 || labels.empty() || rows.size() != labels.size() * columns) {
+                   const TrainParameters& parameters, std::size_t targets) {
+    if (columns == 0 || targets == 0 || labels.empty() || labels.size() % targets != 0 ||
+        rows.size() != labels.size() / targets * columns) {
         throw InputError("no training examples", "the history yields no (table, week) example");
     }
+    const auto count = labels.size() / targets;
     Matrix matrix(rows, columns);
-    check(XGDMatrixSetFloatInfo(matrix.handle(), "label", labels.data(), static_cast<bst_ulong>(labels.size())),
-          "setting labels");
     const DMatrixHandle handles[] = {matrix.handle()};
-    Model model(create_booster(handles, 1));
     const std::pair<const char*, std::string> settings[] = {
         {"objective", "binary:logistic"},
-        {"eval_metric", "auc"},
         {"tree_method", "hist"},
         {"nthread", std::to_string(parameters.threads)},
         {"seed", std::to_string(parameters.seed)},
@@ -75,11 +121,22 @@ Model Model::train(const std::vector<float>& rows, std::size_t columns, const st
         {"colsample_bytree", number(parameters.colsample)},
         {"min_child_weight", number(parameters.min_child_weight)},
     };
-    for (const auto& [name, value] : settings) {
-        check(XGBoosterSetParam(model.m_booster, name, value.c_str()), "setting a training parameter");
-    }
-    for (int round = 0; round < parameters.rounds; ++round) {
-        check(XGBoosterUpdateOneIter(model.m_booster, round, matrix.handle()), "a boosting round");
+    Model model;
+    std::vector<float> target_labels(count);
+    for (std::size_t target = 0; target < targets; ++target) {
+        for (std::size_t row = 0; row < count; ++row) target_labels[row] = labels[row * targets + target];
+        // The matrix (and its histogram index) is shared; only the labels change per target.
+        check(XGDMatrixSetFloatInfo(matrix.handle(), "label", target_labels.data(), static_cast<bst_ulong>(count)),
+              "setting labels");
+        BoosterHandle booster = nullptr;
+        check(XGBoosterCreate(handles, 1, &booster), "creating a booster");
+        model.m_boosters.push_back(booster);
+        for (const auto& [name, value] : settings) {
+            check(XGBoosterSetParam(booster, name, value.c_str()), "setting a training parameter");
+        }
+        for (int round = 0; round < parameters.rounds; ++round) {
+            check(XGBoosterUpdateOneIter(booster, round, matrix.handle()), "a boosting round");
+        }
     }
     return model;
 }
@@ -90,49 +147,106 @@ Model Model::load(const std::filesystem::path& path) {
     std::ostringstream buffer;
     buffer << in.rdbuf();
     const auto bytes = buffer.str();
-    Model model(create_booster(nullptr, 0));
-    if (XGBoosterLoadModelFromBuffer(model.m_booster, bytes.data(), static_cast<bst_ulong>(bytes.size())) != 0) {
-        throw InputError("model " + path.string() + " is not an xgboost model", std::string(XGBGetLastError()),
-                         "give a model written by 'schemaflip train'");
+    return load_from_bytes({reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()}, path.string());
+}
+
+Model Model::load_from_bytes(std::span<const unsigned char> bytes, const std::string& origin) {
+    Model model;
+    if (bytes.empty()) throw not_a_model(origin, "it is empty");
+    const auto container = parse_container(bytes);
+    if (container.is_discarded()) {
+        // A plain xgboost model: one target, its attributes kept inside the booster.
+        add_booster(model.m_boosters, bytes.data(), bytes.size(), origin);
+        bst_ulong count = 0;
+        const char** names = nullptr;
+        check(XGBoosterGetAttrNames(model.m_boosters.front(), &count, &names), "reading model attributes");
+        const std::vector<std::string> keys(names, names + count);
+        for (const auto& key : keys) {
+            const char* value = nullptr;
+            int found = 0;
+            check(XGBoosterGetAttr(model.m_boosters.front(), key.c_str(), &value, &found), "reading a model attribute");
+            if (found) model.m_attributes[key] = value;
+        }
+        return model;
+    }
+    if (container.value("format_version", 0) != k_format_version || !container.contains("boosters") ||
+        !container["boosters"].is_array() || container["boosters"].empty() || !container.contains("attributes") ||
+        !container["attributes"].is_object()) {
+        throw not_a_model(origin, "format_version " + std::to_string(k_format_version) + " with boosters and attributes expected");
+    }
+    for (const auto& [key, value] : container["attributes"].items()) {
+        if (!value.is_string()) throw not_a_model(origin, "attribute " + key + " is not a string");
+        model.m_attributes[key] = value.get<std::string>();
+    }
+    for (const auto& booster : container["boosters"]) {
+        if (booster.is_object()) {
+            const auto text = booster.dump();
+            add_booster(model.m_boosters, text.data(), text.size(), origin);
+        } else {
+            const auto stored = stored_bytes(booster, origin);
+            add_booster(model.m_boosters, stored.data(), stored.size(), origin);
+        }
     }
     return model;
 }
 
-Model::Model(Model&& other) noexcept : m_booster(std::exchange(other.m_booster, nullptr)) {}
+Model::Model(Model&& other) noexcept
+    : m_boosters(std::exchange(other.m_boosters, {})), m_attributes(std::move(other.m_attributes)) {}
 
 Model& Model::operator=(Model&& other) noexcept {
     if (this != &other) {
-        if (m_booster) XGBoosterFree(m_booster);
-        m_booster = std::exchange(other.m_booster, nullptr);
+        free_boosters();
+        m_boosters = std::exchange(other.m_boosters, {});
+        m_attributes = std::move(other.m_attributes);
     }
     return *this;
 }
 
-Model::~Model() {
-    if (m_booster) XGBoosterFree(m_booster);
+Model::~Model() { free_boosters(); }
+
+void Model::free_boosters() noexcept {
+    for (auto* booster : m_boosters) XGBoosterFree(booster);
+    m_boosters.clear();
 }
 
 std::vector<float> Model::predict(const std::vector<float>& rows, std::size_t columns) const {
     if (rows.empty()) return {};
-    bst_ulong features = 0;
-    check(XGBoosterGetNumFeature(m_booster, &features), "reading the feature count");
-    if (features != columns) {
-        throw InputError("the model expects " + std::to_string(features) + " features, not " + std::to_string(columns),
-                         {}, "retrain the model with this version of schemaflip");
-    }
+    const auto targets = m_boosters.size();
+    std::vector<float> result;
     Matrix matrix(rows, columns);
-    bst_ulong length = 0;
-    const float* result = nullptr;
-    check(XGBoosterPredict(m_booster, matrix.handle(), 0, 0, 0, &length, &result), "predicting");
-    return std::vector<float>(result, result + length);
+    for (std::size_t target = 0; target < targets; ++target) {
+        bst_ulong features = 0;
+        check(XGBoosterGetNumFeature(m_boosters[target], &features), "reading the feature count");
+        if (features != columns) {
+            throw InputError("the model expects " + std::to_string(features) + " features, not " + std::to_string(columns),
+                             {}, "retrain the model with this version of schemaflip");
+        }
+        bst_ulong length = 0;
+        const float* scores = nullptr;
+        check(XGBoosterPredict(m_boosters[target], matrix.handle(), 0, 0, 0, &length, &scores), "predicting");
+        if (result.empty()) result.resize(static_cast<std::size_t>(length) * targets);
+        for (std::size_t row = 0; row < length; ++row) result[row * targets + target] = scores[row];
+    }
+    return result;
 }
 
 std::string Model::serialize(const std::filesystem::path& path_for_format) const {
-    const char* config = path_for_format.extension() == ".json" ? R"({"format": "json"})" : R"({"format": "ubj"})";
-    bst_ulong length = 0;
-    const char* bytes = nullptr;
-    check(XGBoosterSaveModelToBuffer(m_booster, config, &length, &bytes), "saving the model");
-    return std::string(bytes, length);
+    const bool json = path_for_format.extension() == ".json";
+    ordered_json document = {{"kind", k_kind},
+                             {"format_version", k_format_version},
+                             {"attributes", ordered_json(m_attributes)},
+                             {"boosters", ordered_json::array()}};
+    for (auto* booster : m_boosters) {
+        auto bytes = booster_bytes(booster, json);
+        if (json) {
+            document["boosters"].push_back(ordered_json::parse(bytes));
+        } else {
+            document["boosters"].push_back(ordered_json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end())));
+        }
+    }
+    if (json) return document.dump();
+    const auto encoded = ordered_json::to_ubjson(document);
+    return std::string(encoded.begin(), encoded.end());
 }
 
 void Model::save(const std::filesystem::path& path) const {
@@ -142,15 +256,11 @@ void Model::save(const std::filesystem::path& path) const {
     file.commit();
 }
 
-void Model::set_attribute(const std::string& key, const std::string& value) {
-    check(XGBoosterSetAttr(m_booster, key.c_str(), value.c_str()), "setting a model attribute");
-}
+void Model::set_attribute(const std::string& key, const std::string& value) { m_attributes[key] = value; }
 
 std::string Model::attribute(const std::string& key) const {
-    const char* value = nullptr;
-    int found = 0;
-    check(XGBoosterGetAttr(m_booster, key.c_str(), &value, &found), "reading a model attribute");
-    return found ? std::string(value) : std::string{};
+    const auto found = m_attributes.find(key);
+    return found == m_attributes.end() ? std::string{} : found->second;
 }
 
 }  // namespace schemaflip::predict

@@ -1,8 +1,11 @@
-// The change-likelihood model: gradient-boosted trees (xgboost) behind one RAII class.
+// The change-likelihood model: gradient-boosted trees (xgboost), one booster per target, behind one RAII
+// class.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,14 +22,24 @@ struct TrainParameters {
     int threads = 1;  // tree_method=hist builds the same trees for any thread count
 };
 
-// Rows are row-major with `columns` values each. Every xgboost failure becomes an Error with
-// xgboost's own message as the reason. Copying is disabled; the booster is freed on destruction.
+// Rows are row-major with `columns` values each. Every xgboost failure becomes an Error with xgboost's
+// own message as the reason. Copying is disabled; the boosters are freed on destruction.
+//
+// A model file is one document, {"kind": "schemaflip_model", "format_version": 1, "attributes": {...},
+// "boosters": [...]}: Universal Binary JSON with each booster as xgboost's own UBJ bytes, or (for .json)
+// JSON with each booster as xgboost's JSON model. A plain xgboost model file loads as a one-target model.
 class Model {
 public:
+    // `labels` holds `targets` 0/1 values per row (row-major). Each target gets its own binary:logistic
+    // booster, trained with the same parameters on the same rows.
     static Model train(const std::vector<float>& rows, std::size_t columns, const std::vector<float>& labels,
-                       const TrainParameters& parameters);
-    // Reads a model saved by save(); InputError when the file is missing or not an xgboost model.
+                       const TrainParameters& parameters, std::size_t targets = 1);
+    // Reads a model saved by save(); InputError when the file is missing or not a model.
     static Model load(const std::filesystem::path& path);
+    // Reads a model from memory (the bytes of a model file); `origin` names it in errors.
+    static Model load_from_bytes(std::span<const unsigned char> bytes, const std::string& origin);
+    // The model embedded in the binary at build time (models/default_model.ubj, see default_model.hpp).
+    static Model load_default();
 
     Model(Model&& other) noexcept;
     Model& operator=(Model&& other) noexcept;
@@ -34,19 +47,23 @@ public:
     Model& operator=(const Model&) = delete;
     ~Model();
 
+    // Probabilities, row-major: targets() values per row.
     std::vector<float> predict(const std::vector<float>& rows, std::size_t columns) const;
+    std::size_t targets() const { return m_boosters.size(); }
 
     // Universal Binary JSON for .ubj (and any other extension), JSON for .json.
     std::string serialize(const std::filesystem::path& path_for_format) const;
     void save(const std::filesystem::path& path) const;
 
-    // String attributes stored inside the model (feature names, horizon).
+    // String attributes stored inside the model (feature names, targets, horizon).
     void set_attribute(const std::string& key, const std::string& value);
     std::string attribute(const std::string& key) const;
 
 private:
-    explicit Model(void* booster) : m_booster(booster) {}
-    void* m_booster = nullptr;  // BoosterHandle; xgboost's header stays inside model.cpp
+    Model() = default;
+    void free_boosters() noexcept;
+    std::vector<void*> m_boosters;  // BoosterHandle; xgboost's header stays inside model.cpp
+    std::map<std::string, std::string> m_attributes;
 };
 
 }  // namespace schemaflip::predict

@@ -39,15 +39,38 @@ std::string rename_target(const std::string& detail) {
     return target;
 }
 
+// Names that ever get an operation other than `other`, with the time of the first: those are tables, in
+// every life they have; names that only ever get `other` (views, sequences, functions) are not.
+std::unordered_map<std::string, std::int64_t> names_of_tables(const std::vector<const history::HistoryEvent*>& events) {
+    std::unordered_map<std::string, std::int64_t> names;
+    for (const auto* event : events) {
+        if (event->op == "other") continue;
+        const auto [name, added] = names.try_emplace(event->table, event->ts);
+        if (!added) name->second = std::min(name->second, event->ts);
+    }
+    return names;
+}
+
+// Whether `event` on the name of `table` begins another table rather than continuing this one. Only a
+// dropped table can be followed by another: by a create_table, or by any later operation (other than a
+// drop) on its name, which shows a table of that name exists again although the history missed its
+// creation, so it counts as first seen then, like tables created before the recorded history. Operations
+// in the drop's own instant belong to the drop.
+bool starts_new_table(const TableTimeline& table, const history::HistoryEvent& event) {
+    if (event.op == "drop_table" || table.exists_at(event.ts + 1)) return false;
+    return event.op == "create_table" || table.lifecycle.back().first < event.ts;
+}
+
 }  // namespace
 
 OpFamily op_family(std::string_view op) {
     if (op == "create_table") return OpFamily::create;
     if (op == "drop_table") return OpFamily::drop;
+    if (op == "rename_table") return OpFamily::rename;
     if (op == "add_column") return OpFamily::add_column;
-    if (op == "drop_column" || op == "rename_column" || op == "alter_column_type" || op == "alter_column_null" ||
-        op == "alter_column_default") {
-        return OpFamily::change_column;
+    if (op == "drop_column") return OpFamily::drop_column;
+    if (op == "rename_column" || op == "alter_column_type" || op == "alter_column_null" || op == "alter_column_default") {
+        return OpFamily::alter_column;
     }
     if (op == "add_index" || op == "drop_index") return OpFamily::index;
     if (op == "add_constraint" || op == "drop_constraint" || op == "add_foreign_key" || op == "drop_foreign_key") {
@@ -56,6 +79,25 @@ OpFamily op_family(std::string_view op) {
     if (op == "data_migration") return OpFamily::data;
     return OpFamily::other;
 }
+
+std::string_view change_family_name(ChangeFamily family) {
+    constexpr std::array<std::string_view, k_change_families> names = {"add_column", "drop_column", "alter_column",
+                                                                       "index", "constraint"};
+    return names[static_cast<std::size_t>(family)];
+}
+
+std::optional<ChangeFamily> change_family(OpFamily family) {
+    switch (family) {
+        case OpFamily::add_column: return ChangeFamily::add_column;
+        case OpFamily::drop_column: return ChangeFamily::drop_column;
+        case OpFamily::alter_column: return ChangeFamily::alter_column;
+        case OpFamily::index: return ChangeFamily::index;
+        case OpFamily::constraint: return ChangeFamily::constraint;
+        default: return std::nullopt;
+    }
+}
+
+std::optional<ChangeFamily> change_family_of(std::string_view op) { return change_family(op_family(op)); }
 
 const std::string& TableTimeline::name_at(std::int64_t ts) const {
     const auto* name = &names.front().second;
@@ -90,6 +132,7 @@ ProjectTimeline build_timeline(const std::vector<const history::HistoryEvent*>& 
     timeline.last_ts = events.back()->ts;
     std::unordered_map<std::string, std::uint32_t> table_by_name;
     std::map<std::string, std::uint32_t> migration_by_id;
+    const auto table_names = names_of_tables(events);
 
     for (const auto* event : events) {
         timeline.first_ts = std::min(timeline.first_ts, event->ts);
@@ -101,10 +144,7 @@ ProjectTimeline build_timeline(const std::vector<const history::HistoryEvent*>& 
         if (event->table.empty()) continue;
 
         auto table_it = table_by_name.find(event->table);
-        // A create_table of a dropped name starts a new table, not a second life of the old one.
-        const bool recreated = table_it != table_by_name.end() && event->op == "create_table" &&
-                               !timeline.tables[table_it->second].exists_at(event->ts + 1);
-        if (table_it == table_by_name.end() || recreated) {
+        if (table_it == table_by_name.end() || starts_new_table(timeline.tables[table_it->second], *event)) {
             const auto id = static_cast<std::uint32_t>(timeline.tables.size());
             timeline.tables.emplace_back();
             timeline.tables.back().names.emplace_back(event->ts, event->table);
@@ -115,16 +155,30 @@ ProjectTimeline build_timeline(const std::vector<const history::HistoryEvent*>& 
         const auto family = op_family(event->op);
         table.ops.push_back(TableOp{event->ts, family, event->op == "create_table", width_delta(*event), migration_it->second});
         table.times.push_back(event->ts);
+        if (event->op != "create_table") table.change_times.push_back(event->ts);
         table.family_times[static_cast<std::size_t>(family)].push_back(event->ts);
-        if (event->op != "other") table.is_table = true;
+        if (const auto name = table_names.find(event->table); name != table_names.end()) {
+            table.is_table = true;
+            table.table_from = std::min(table.table_from, name->second);
+        }
         if (event->op == "create_table") table.lifecycle.emplace_back(event->ts, true);
         if (event->op == "drop_table") table.lifecycle.emplace_back(event->ts, false);
         auto& touched = timeline.migrations[migration_it->second].tables;
-        if (std::find(touched.begin(), touched.end(), id) == touched.end()) touched.push_back(id);
+        if (std::find(touched.begin(), touched.end(), id) == touched.end()) {
+            touched.push_back(id);
+            table.migration_times.push_back(event->ts);
+        }
         if (event->op == "rename_table") {
             const auto target = rename_target(event->detail);
             if (!target.empty() && target != event->table) {
                 table_by_name.erase(event->table);
+                // The name now belongs to the renamed table: a live table that held it is gone (a rename
+                // onto an existing name only succeeds once that table is no longer there).
+                const auto previous = table_by_name.find(target);
+                if (previous != table_by_name.end() && previous->second != id &&
+                    timeline.tables[previous->second].exists_at(event->ts + 1)) {
+                    timeline.tables[previous->second].lifecycle.emplace_back(event->ts, false);
+                }
                 table_by_name.insert_or_assign(target, id);
                 table.names.emplace_back(event->ts, target);
             }

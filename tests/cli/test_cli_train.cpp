@@ -111,7 +111,7 @@ TEST_CASE("train handles bad input: missing files exit 3, bad flags exit 2, malf
     CHECK(test::run_cli({"train", "--evaluate", history.string(), "--model", "/nonexistent/m.ubj"}).exit_code == 3);
     CHECK(test::run_cli({"train", "--history", history.string(), "-o", (dir.path() / "m.ubj").string(), "--no-such-flag"})
               .exit_code == 2);
-    CHECK(test::run_cli({"train", "--evaluate", history.string()}).exit_code == 2);
+    CHECK(test::run_cli({"train", "--evaluate", history.string(), "-o", (dir.path() / "m.ubj").string()}).exit_code == 2);
     CHECK(test::run_cli({"train", "--history", history.string()}).exit_code == 2);
     CHECK(test::run_cli({"train", "--history", history.string(), "-o", (dir.path() / "m.ubj").string(), "--horizon", "soon"})
               .exit_code == 2);

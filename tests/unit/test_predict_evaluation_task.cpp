@@ -61,6 +61,73 @@ TEST_CASE("predict evaluation task: weeks, existing tables and labels of a hand-
     CHECK(dataset.examples[7].baseline == 1);
     CHECK(dataset.feature_count == predict::feature_names().size());
     CHECK(dataset.features.size() == dataset.examples.size() * dataset.feature_count);
+    // Per-family labels: a's add_column (01-10) is the add_column family; b's rename is no family.
+    using predict::ChangeFamily;
+    CHECK(dataset.examples[0].families[static_cast<std::size_t>(ChangeFamily::add_column)]);
+    CHECK(std::count(dataset.examples[0].families.begin(), dataset.examples[0].families.end(), true) == 1);
+    CHECK(std::count(dataset.examples[1].families.begin(), dataset.examples[1].families.end(), true) == 0);
+    // c's add_index (02-05 12:00) at week 01-29 is the index family.
+    CHECK(dataset.examples[6].families[static_cast<std::size_t>(ChangeFamily::index)]);
+    const auto targets = predict::target_matrix(dataset);
+    REQUIRE(targets.size() == dataset.examples.size() * predict::k_model_targets);
+    CHECK(std::vector<float>(targets.begin(), targets.begin() + 6) == std::vector<float>{1, 1, 0, 0, 0, 0});
+}
+
+TEST_CASE("predict evaluation task: renames onto a live name, operations after a drop, names that are tables") {
+    // Horizon 7 days; first week 2024-01-08, last 2024-02-05 (the last event is 02-12).
+    //  - a is dropped 01-10; its add_index in the same migration belongs to the drop, but the add_column
+    //    of 01-24 shows a table `a` exists again: first seen then, an example from week 01-29 on.
+    //  - b is renamed onto c on 01-16: the c created on 01-03 is gone from then on, b continues as c.
+    //  - x is dropped 01-10 and then only gets `other` (01-16): the name had create and drop, so it is a
+    //    table, first seen 01-16 again. z only ever gets `other`: not a table.
+    const auto at = [](const std::string& migration, const std::string& when, const std::string& table,
+                       const std::string& op, const std::string& detail = {}) {
+        return history::HistoryEvent{"q", migration, *history::parse_utc_timestamp(when), table, op, {}, detail};
+    };
+    const std::vector<history::HistoryEvent> events = {
+        at("m1", "2024-01-03", "a", "create_table"), at("m1", "2024-01-03", "b", "create_table"),
+        at("m1", "2024-01-03", "c", "create_table"), at("m1", "2024-01-03", "x", "create_table"),
+        at("m2", "2024-01-10", "a", "drop_table"),   at("m2", "2024-01-10", "a", "add_index"),
+        at("m2", "2024-01-10", "x", "drop_table"),   at("m3", "2024-01-16", "b", "rename_table", "-> c"),
+        at("m3", "2024-01-16", "x", "other"),        at("m4", "2024-01-24", "a", "add_column"),
+        at("m5", "2024-02-12", "z", "other"),
+    };
+    const auto dataset = predict::build_dataset(events, 7 * k_day);
+    std::vector<std::string> examples;
+    for (const auto& example : dataset.examples) examples.push_back(describe(example));
+    std::sort(examples.begin(), examples.end());
+    std::vector<std::string> expected = {
+        "a 2024-01-08 1", "b 2024-01-08 0", "c 2024-01-08 0", "x 2024-01-08 1",  // a and x dropped 01-10
+        "b 2024-01-15 1", "c 2024-01-15 0",                                      // b renamed 01-16
+        "c 2024-01-22 0", "x 2024-01-22 0",                                      // c is the former b
+        "a 2024-01-29 0", "c 2024-01-29 0", "x 2024-01-29 0",
+        "a 2024-02-05 0", "c 2024-02-05 0", "x 2024-02-05 0",
+    };
+    std::sort(expected.begin(), expected.end());
+    CHECK(examples == expected);
+}
+
+TEST_CASE("predict evaluation task: the shared train.csv gives the rows and positives of its README") {
+    // The README's sanity-baseline table ("all ops count as alterations"): 485849 examples, 18817
+    // positives, pooled; and per project, e.g. solidusio/solidus 88272 / 2295, LemmyNet/lemmy 22699 / 2863.
+    history::History history;
+    history::read_history_csv(test::shared_data_path("schema-history/train.csv"), history);
+    const auto dataset = predict::build_dataset(history.events, 30 * k_day);
+    std::map<std::string, std::pair<int, int>> per_project;
+    int positives = 0;
+    for (const auto& example : dataset.examples) {
+        auto& [rows, project_positives] = per_project[example.project];
+        ++rows;
+        project_positives += example.label;
+        positives += example.label;
+    }
+    CHECK(dataset.examples.size() == 485849);
+    CHECK(positives == 18817);
+    CHECK(per_project["solidusio/solidus"] == std::pair{88272, 2295});
+    CHECK(per_project["LemmyNet/lemmy"] == std::pair{22699, 2863});
+    CHECK(per_project["openstreetmap/openstreetmap-website"] == std::pair{54677, 792});
+    CHECK(per_project["diaspora/diaspora"] == std::pair{47629, 989});
+    CHECK(per_project["element-hq/synapse"] == std::pair{68401, 2159});
 }
 
 TEST_CASE("predict evaluation task: a create_table inside the horizon is not a change; weeks start on Mondays") {

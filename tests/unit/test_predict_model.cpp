@@ -81,11 +81,50 @@ TEST_CASE("predict model learns the toy rule and predicts identically after save
     CHECK(test::read_file(dir.path() / "model.json").front() == '{');
 }
 
+TEST_CASE("predict model with several targets: one booster each, the same as training each target alone") {
+    const auto toy = toy_data();
+    // Target 0: the toy rule; target 1: feature 1 alone.
+    std::vector<float> labels, second;
+    for (std::size_t i = 0; i < toy.labels.size(); ++i) {
+        second.push_back(toy.rows[i * 3 + 1] > 0.5f ? 1.0f : 0.0f);
+        labels.insert(labels.end(), {toy.labels[i], second.back()});
+    }
+    auto model = predict::Model::train(toy.rows, 3, labels, small(), 2);
+    CHECK(model.targets() == 2);
+    const auto scores = model.predict(toy.rows, 3);
+    REQUIRE(scores.size() == 600);
+    const auto first_alone = predict::Model::train(toy.rows, 3, toy.labels, small()).predict(toy.rows, 3);
+    const auto second_alone = predict::Model::train(toy.rows, 3, second, small()).predict(toy.rows, 3);
+    for (std::size_t i = 0; i < 300; ++i) {
+        CHECK(scores[i * 2] == first_alone[i]);
+        CHECK(scores[i * 2 + 1] == second_alone[i]);
+    }
+    model.set_attribute("schemaflip_targets", "rule,second");
+    test::TempDir dir;
+    for (const auto* name : {"model.ubj", "model.json"}) {
+        model.save(dir.path() / name);
+        const auto loaded = predict::Model::load(dir.path() / name);
+        CHECK(loaded.targets() == 2);
+        CHECK(loaded.predict(toy.rows, 3) == scores);
+        CHECK(loaded.attribute("schemaflip_targets") == "rule,second");
+        // Saving what was loaded gives the same bytes: nothing is lost or reordered on the way.
+        CHECK(loaded.serialize(name) == model.serialize(name));
+    }
+    CHECK_THROWS_AS(predict::Model::train(toy.rows, 3, labels, small(), 3), InputError);  // 600 labels, 3 targets
+}
+
 TEST_CASE("predict model refuses missing or damaged files and vectors of the wrong width") {
     CHECK_THROWS_AS(predict::Model::load("/nonexistent/model.ubj"), InputError);
     test::TempDir dir;
     std::ofstream(dir.path() / "junk.ubj") << "not a model";
     CHECK_THROWS_AS(predict::Model::load(dir.path() / "junk.ubj"), InputError);
+    std::ofstream(dir.path() / "empty.ubj").flush();
+    CHECK_THROWS_AS(predict::Model::load(dir.path() / "empty.ubj"), InputError);
+    // The container without its boosters, and with a booster that is not one.
+    std::ofstream(dir.path() / "hollow.json") << R"({"kind": "schemaflip_model", "format_version": 1, "attributes": {}})";
+    CHECK_THROWS_AS(predict::Model::load(dir.path() / "hollow.json"), InputError);
+    std::ofstream(dir.path() / "bad.json") << R"({"kind": "schemaflip_model", "format_version": 1, "attributes": {}, "boosters": [[1, 2, 3]]})";
+    CHECK_THROWS_AS(predict::Model::load(dir.path() / "bad.json"), InputError);
     const auto toy = toy_data();
     const auto model = predict::Model::train(toy.rows, 3, toy.labels, small());
     CHECK_THROWS_AS(model.predict({1.0f, 2.0f}, 2), InputError);
