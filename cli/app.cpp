@@ -7,6 +7,8 @@
 
 #include "cli/commands/analyze.hpp"
 #include "cli/commands/inspect.hpp"
+#include "cli/commands/predict.hpp"
+#include "cli/commands/replay.hpp"
 #include "cli/commands/shadow.hpp"
 #include "cli/commands/train.hpp"
 #include "cli/context.hpp"
@@ -35,14 +37,18 @@ struct CommandOptions {
     InspectOptions inspect;
     AnalyzeOptions analyze;
     TrainOptions train;
+    PredictOptions predict;
     ShadowOptions shadow;
+    ReplayOptions replay;
 };
 
 struct Commands {
     CLI::App* inspect = nullptr;
     CLI::App* analyze = nullptr;
     CLI::App* train = nullptr;
+    CLI::App* predict = nullptr;
     ShadowCommands shadow;
+    CLI::App* replay = nullptr;
 };
 
 void print_error(std::ostream& err, const std::string& what, const std::string& reason, const std::string& help) {
@@ -55,7 +61,9 @@ int dispatch(const Commands& commands, const CommandOptions& options, Context& c
     if (commands.inspect->parsed()) return run_inspect(options.inspect, context);
     if (commands.analyze->parsed()) return run_analyze(options.analyze, context);
     if (commands.train->parsed()) return run_train(options.train, context);
+    if (commands.predict->parsed()) return run_predict(options.predict, context);
     if (commands.shadow.shadow->parsed()) return run_shadow(commands.shadow, options.shadow, context);
+    if (commands.replay->parsed()) return run_replay(options.replay, context);
     throw UsageError("no command given", {}, "run 'schemaflip --help' for the list of commands");
 }
 
@@ -80,7 +88,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     commands.inspect = add_inspect_command(app, options.inspect);
     commands.analyze = add_analyze_command(app, options.analyze);
     commands.train = add_train_command(app, options.train);
+    commands.predict = add_predict_command(app, options.predict);
     commands.shadow = add_shadow_command(app, options.shadow);
+    commands.replay = add_replay_command(app, options.replay);
 
     Context context{out, err};
     try {

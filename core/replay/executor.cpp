@@ -1,0 +1,111 @@
+// Reads and writes on both sides, noise cancellation, and the job pool.
+#include "core/replay/executor.hpp"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace schemaflip::replay {
+namespace {
+
+SideResult side_of(db::StatementOutcome&& outcome) {
+    SideResult side;
+    side.ok = outcome.ok;
+    side.error = std::move(outcome.error);
+    side.sqlstate = std::move(outcome.sqlstate);
+    side.result = std::move(outcome.result);
+    return side;
+}
+
+double milliseconds(const SideResult& side) {
+    return std::chrono::duration<double, std::milli>(side.result.elapsed).count();
+}
+
+// Differences worth a second look at the primary: all but a widened shape (its common columns agreed) and
+// the same error on both sides (nothing to explain).
+bool worth_rerun(DifferenceClass difference) {
+    return difference != DifferenceClass::none && difference != DifferenceClass::shape_widened &&
+           difference != DifferenceClass::error_both_same;
+}
+
+// The primary agrees with itself when it gives the same rows again, or fails again in the same way.
+bool agrees(DifferenceClass difference) {
+    return difference == DifferenceClass::none || difference == DifferenceClass::error_both_same;
+}
+
+}  // namespace
+
+ReadOutcome run_read(SidePair& readers, const Statement& statement, const ExecutionSettings& settings) {
+    ReadOutcome outcome;
+    // The primary's WAL position before its read: once the shadow has applied that much, it has seen
+    // everything the primary's read could have seen when it started.
+    std::optional<std::uint64_t> position;
+    if (settings.wal != nullptr) position = settings.wal->current_position(*readers.primary);
+    SideResult primary = side_of(readers.primary->query_read_only(statement.sql, settings.timeout));
+    if (position && !settings.wal->wait_for(*readers.primary, *position)) {
+        outcome.lagged = true;
+        return outcome;
+    }
+    SideResult shadow = side_of(readers.shadow->query_read_only(statement.sql, settings.timeout));
+    outcome.primary_ms = milliseconds(primary);
+    outcome.shadow_ms = milliseconds(shadow);
+    const Comparison comparison = compare_results(primary, shadow, *statement.info, settings.compare);
+    outcome.difference = comparison.difference;
+    outcome.detail = comparison.detail;
+    if (worth_rerun(comparison.difference)) {
+        // The primary asked again: if it does not agree with itself (now(), random(), a race with writers),
+        // the difference says nothing about the change.
+        for (int run = 0; run < settings.noise_reruns && !outcome.noisy; ++run) {
+            const SideResult again = side_of(readers.primary->query_read_only(statement.sql, settings.timeout));
+            outcome.noisy = !agrees(compare_results(primary, again, *statement.info, settings.compare).difference);
+        }
+    }
+    if (comparison.difference != DifferenceClass::none) {
+        outcome.primary = std::move(primary);
+        outcome.shadow = std::move(shadow);
+    }
+    return outcome;
+}
+
+WriteOutcome run_write(SidePair& writers, const Statement& statement, const ExecutionSettings& settings) {
+    WriteOutcome outcome;
+    SideResult primary = side_of(writers.primary->try_execute(statement.sql, settings.timeout));
+    SideResult shadow = side_of(writers.shadow->try_execute(statement.sql, settings.timeout));
+    const Comparison comparison = compare_results(primary, shadow, *statement.info, settings.compare);
+    outcome.difference = comparison.difference;
+    outcome.detail = comparison.detail;
+    if (comparison.difference != DifferenceClass::none) {
+        outcome.primary = std::move(primary);
+        outcome.shadow = std::move(shadow);
+    }
+    return outcome;
+}
+
+void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(std::size_t, std::size_t)>& work) {
+    if (jobs <= 1 || items <= 1) {
+        for (std::size_t item = 0; item < items; ++item) work(0, item);
+        return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+    const auto job = [&](std::size_t index) {
+        for (std::size_t item = next++; item < items; item = next++) {
+            try {
+                work(index, item);
+            } catch (...) {
+                const std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+                next = items;
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    const std::size_t count = std::min(jobs, items);
+    for (std::size_t i = 0; i < count; ++i) threads.emplace_back(job, i);
+    for (auto& thread : threads) thread.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace schemaflip::replay

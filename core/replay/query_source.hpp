@@ -1,0 +1,67 @@
+// Where replay's statements come from: a log in any format analyze reads (bind parameters substituted so
+// extended-protocol statements run as text), a workload profile (its example texts, weighted by count), or
+// a .sql file. Each statement is classified once, from its parse tree, as a read, a write or skipped.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/logs/log_scanner.hpp"
+#include "core/sql/statement_info.hpp"
+
+namespace schemaflip::replay {
+
+struct Statement {
+    std::string sql;     // as it runs: one statement, bind parameters substituted
+    std::string origin;  // where it came from: "file:line", "file#n" (nth statement of a .sql file) or
+                         // "file@fingerprint" (a profile's example)
+    bool write = false;  // a write or DDL, applied only with --apply-writes; otherwise a plain read
+    std::shared_ptr<const sql::StatementInfo> info;
+};
+
+struct SourceSummary {
+    std::string file;
+    std::string type;              // the log format (stderr, csvlog, …), "sql" or "profile"
+    std::uint64_t statements = 0;  // statements found, whatever became of them
+    std::uint64_t reads = 0;
+    std::uint64_t writes = 0;                      // writes and DDL
+    std::map<std::string, std::uint64_t> skipped;  // why statements were left out -> how many
+};
+
+struct QueryStream {
+    std::vector<Statement> statements;  // reads and writes, in the order of the files and within each
+    std::vector<std::size_t> reads;     // indexes of the reads in `statements`: the positions replay walks
+    std::vector<SourceSummary> sources;
+};
+
+struct SourceOptions {
+    logs::ScanOptions scan;
+    // A profile replays each example in proportion to its count, scaled so that the profile gives at most
+    // this many statements (every fingerprint at least once).
+    std::uint64_t profile_statements = 10000;
+};
+
+// Reads every file in order. A file is a profile when it is a JSON document of kind workload_profile, a
+// .sql (or .sql.gz) file is split into statements, anything else is a log ("-" is stdin). Throws
+// InputError for unreadable files, a JSON document of another kind, or a log in no known format.
+QueryStream load_queries(const std::vector<std::string>& paths, const SourceOptions& options);
+
+// Why statements are left out, as the report names them.
+namespace skip {
+inline constexpr const char* k_unparsed = "does not parse";
+inline constexpr const char* k_transaction = "transaction control";
+inline constexpr const char* k_utility = "utility statement";
+inline constexpr const char* k_not_plain = "read that is not a plain query (COPY, EXPLAIN, DECLARE)";
+inline constexpr const char* k_outside_effects =
+    "read calling a function whose effects a rolled-back read-only transaction keeps (advisory locks, signals, "
+    "server files, dblink)";
+inline constexpr const char* k_unbound = "bind parameters without values";
+inline constexpr const char* k_error_record = "error record";
+inline constexpr const char* k_profile_write = "profile example that writes (a profile has no order)";
+inline constexpr const char* k_profile_placeholders = "profile example with placeholders (analyze --keep-literals)";
+}  // namespace skip
+
+}  // namespace schemaflip::replay

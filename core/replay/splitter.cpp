@@ -1,0 +1,52 @@
+// The traffic splitter: splitmix64 routing and the walk over the query stream.
+#include "core/replay/splitter.hpp"
+
+#include <cstdio>
+
+namespace schemaflip::replay {
+namespace {
+
+// splitmix64's finaliser (Steele, Lea, Flood 2014): every input bit reaches every output bit.
+std::uint64_t mix(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+}  // namespace
+
+bool routes_to_shadow(std::uint64_t seed, std::uint64_t position, double percent) {
+    if (percent >= 100.0) return true;
+    // 53 bits make an exact double in [0, 1).
+    const double fraction = static_cast<double>(mix(seed ^ mix(position)) >> 11) * 0x1.0p-53;
+    return fraction * 100.0 < percent;
+}
+
+Walk walk(std::uint64_t seed, double percent, std::uint64_t begin, std::uint64_t wanted, std::uint64_t reach,
+          std::uint64_t bound) {
+    Walk result;
+    result.begin = begin;
+    std::uint64_t position = begin;
+    while (position < bound && (result.routed.size() < wanted || position < reach)) {
+        if (routes_to_shadow(seed, position, percent)) result.routed.push_back(position);
+        ++position;
+    }
+    result.end = position;
+    return result;
+}
+
+std::string routing_digest(const std::vector<std::uint64_t>& positions) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (const std::uint64_t position : positions) {
+        for (int shift = 0; shift < 64; shift += 8) {
+            hash ^= (position >> shift) & 0xff;
+            hash *= 1099511628211ULL;
+        }
+    }
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+    return text;
+}
+
+}  // namespace schemaflip::replay

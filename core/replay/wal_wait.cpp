@@ -1,0 +1,65 @@
+// WalWait: the primary's WAL position before a read, and the bounded wait for the shadow's slot to reach it.
+#include "core/replay/wal_wait.hpp"
+
+#include <charconv>
+#include <thread>
+
+#include "core/util/error.hpp"
+
+namespace schemaflip::replay {
+
+std::optional<std::uint64_t> parse_lsn(std::string_view text) {
+    const auto slash = text.find('/');
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 >= text.size()) return std::nullopt;
+    std::uint64_t high = 0;
+    std::uint64_t low = 0;
+    const auto high_end = text.data() + slash;
+    const auto [high_ptr, high_error] = std::from_chars(text.data(), high_end, high, 16);
+    const auto [low_ptr, low_error] = std::from_chars(high_end + 1, text.data() + text.size(), low, 16);
+    if (high_error != std::errc{} || low_error != std::errc{} || high_ptr != high_end || low_ptr != text.data() + text.size() ||
+        high > 0xffffffffULL || low > 0xffffffffULL) {
+        return std::nullopt;
+    }
+    return (high << 32) | low;
+}
+
+WalWait::WalWait(std::string slot, std::chrono::milliseconds limit) : m_slot(std::move(slot)), m_limit(limit) {}
+
+namespace {
+
+std::uint64_t lsn_of(const db::QueryResult& rows, const std::string& what) {
+    if (rows.rows.empty() || rows.rows.front().empty()) throw UnavailableError(what);
+    const auto position = parse_lsn(db::value_text(rows.rows.front().front()));
+    if (!position) throw UnavailableError(what, "not a WAL position: " + db::value_text(rows.rows.front().front()));
+    return *position;
+}
+
+}  // namespace
+
+std::uint64_t WalWait::current_position(db::Database& primary) const {
+    return lsn_of(primary.query("SELECT pg_current_wal_lsn()::text"), "cannot read the primary's WAL position");
+}
+
+std::uint64_t WalWait::confirmed(db::Database& primary) const {
+    return lsn_of(primary.query("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = " +
+                                primary.quote_literal(m_slot)),
+                  "the shadow's replication slot " + m_slot + " is gone from the primary");
+}
+
+bool WalWait::wait_for(db::Database& primary, std::uint64_t position) {
+    if (m_confirmed.load() >= position) return true;
+    const auto deadline = std::chrono::steady_clock::now() + m_limit;
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+        const std::uint64_t seen = confirmed(primary);
+        std::uint64_t known = m_confirmed.load();
+        while (seen > known && !m_confirmed.compare_exchange_weak(known, seen)) {
+        }
+        if (seen >= position) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(20));
+    }
+}
+
+}  // namespace schemaflip::replay

@@ -1,0 +1,40 @@
+// Logically synced shadows: a read is compared only once the shadow has applied the primary's WAL up to
+// the position taken just before the read, so both sides answer from the same logical state.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/db/database.hpp"
+
+namespace schemaflip::replay {
+
+// A pg_lsn's text ("16/B374D848") as the 64-bit position it stands for.
+std::optional<std::uint64_t> parse_lsn(std::string_view text);
+
+// Shared by the workers: the slot's confirmed position only grows, so one worker's look serves them all.
+class WalWait {
+public:
+    // `slot`: the shadow's logical replication slot on the primary's server (its subscription confirms
+    // there what it has applied).
+    WalWait(std::string slot, std::chrono::milliseconds limit);
+
+    // pg_current_wal_lsn() on the primary.
+    std::uint64_t current_position(db::Database& primary) const;
+    // Polls the slot's confirmed_flush_lsn on the primary until it reaches `position`; false when the limit
+    // passes first (the read is then lagged, not compared). Throws UnavailableError when the slot is gone.
+    bool wait_for(db::Database& primary, std::uint64_t position);
+
+private:
+    std::uint64_t confirmed(db::Database& primary) const;
+
+    std::string m_slot;
+    std::chrono::milliseconds m_limit;
+    std::atomic<std::uint64_t> m_confirmed{0};
+};
+
+}  // namespace schemaflip::replay
