@@ -38,6 +38,11 @@ struct ExecutionSettings {
     int noise_reruns = 1;
     std::chrono::milliseconds timeout{0};
     WalWait* wal = nullptr;  // set for a logically synced shadow
+    // A read whose shadow time exceeds this ratio of the primary's (both raised to the floor first) is timed
+    // once more on both sides, keeping each side's faster run: one descheduled thread or cold page must not
+    // read as a regression. 0 turns it off (a plan without latency checks).
+    double retime_ratio = 0;
+    double latency_floor_ms = 1.0;
 };
 
 // One job's connections: read-only readers on both sides, and writers when writes are applied.

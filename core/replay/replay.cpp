@@ -22,6 +22,15 @@ constexpr std::size_t k_example_rows = 5;
 constexpr std::size_t k_example_text = 200;
 constexpr std::uint64_t k_latency_min_samples = 5;
 
+// The lowest max_latency_ratio_p95 of the plan's stages; none when no stage checks latency.
+std::optional<double> strictest_latency_ratio(const ReplayPlan& plan) {
+    std::optional<double> limit;
+    for (const auto& stage : plan.stages) {
+        if (stage.max_latency_ratio_p95) limit = std::min(limit.value_or(*stage.max_latency_ratio_p95), *stage.max_latency_ratio_p95);
+    }
+    return limit;
+}
+
 // A manifest's URL is redacted: for PostgreSQL its *** is dropped so libpq takes the password from
 // PGPASSWORD or ~/.pgpass, as `shadow status` and `down` do.
 std::string openable(const std::string& redacted) {
@@ -180,6 +189,8 @@ void Replayer::open_connections() {
         m_wal = std::make_unique<WalWait>(slot, std::chrono::milliseconds(m_request.plan.sync_wait_ms));
     }
     m_settings = {m_request.plan.compare, m_request.plan.noise_reruns, m_request.query_timeout, m_wal.get()};
+    m_settings.retime_ratio = strictest_latency_ratio(m_request.plan).value_or(0);
+    m_settings.latency_floor_ms = m_request.plan.latency_floor_ms;
 }
 
 // Writes that come before the read at `position` in the stream; a walk past the end has passed them all.
@@ -321,10 +332,7 @@ StageResult Replayer::run_stage(const StagePlan& plan, bool last) {
 
 // A fingerprint whose shadow p95 exceeds the plan's strictest latency ratio, over enough reads.
 void Replayer::add_latency_regressions() {
-    std::optional<double> limit;
-    for (const auto& stage : m_request.plan.stages) {
-        if (stage.max_latency_ratio_p95) limit = std::min(limit.value_or(*stage.max_latency_ratio_p95), *stage.max_latency_ratio_p95);
-    }
+    const auto limit = strictest_latency_ratio(m_request.plan);
     if (!limit) return;
     for (auto& [fingerprint, latency] : m_latency) {
         if (latency.primary.size() < k_latency_min_samples) continue;

@@ -177,6 +177,50 @@ TEST_CASE("noisy reads on SQLite are classed as noise, not as mismatches") {
     CHECK(noisy_statements.size() == 3);
 }
 
+TEST_CASE("a dropped index is a latency regression; an identical copy under the same plan is not") {
+    test::TempDir dir;
+    const auto primary = dir.path() / "events.sqlite";
+    {
+        // 300,000 rows: a filter on `account` takes microseconds through its index and milliseconds without.
+        auto db = db::open_database(primary.string(), {.create = true});
+        db->execute("CREATE TABLE events (id INTEGER PRIMARY KEY, account INTEGER NOT NULL, payload TEXT)");
+        db->execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+                    "INSERT INTO events (account, payload) SELECT i % 5000, printf('event %d', i) FROM n");
+        db->execute("CREATE INDEX ix_events_account ON events (account)");
+    }
+    const auto queries = dir.path() / "reads.sql";
+    {
+        std::ofstream out(queries);
+        for (int account = 0; account < 30; ++account) out << "SELECT count(*) FROM events WHERE account = " << account * 7 << ";\n";
+    }
+    const auto plan = dir.path() / "plan.json";
+    std::ofstream(plan) << R"({"stages": [{"percent": 100, "min_queries": 30, "max_latency_ratio_p95": 2}]})";
+
+    SUBCASE("the index dropped on the shadow") {
+        const auto change = dir.path() / "change.sql";
+        std::ofstream(change) << "DROP INDEX ix_events_account;";
+        const auto manifest = dir.path() / "shadow.json";
+        REQUIRE(test::run_cli({"shadow", "up", "--primary", primary.string(), "--shadow", (dir.path() / "shadow.sqlite").string(),
+                               "--ddl", change.string(), "-o", manifest.string()})
+                    .exit_code == 0);
+        const auto run = replay({"--shadow-manifest", manifest.string(), "--queries", queries.string(), "--plan", plan.string()});
+        INFO(run.report.dump(2));
+        CHECK(run.exit_code == 1);
+        CHECK(run.report["decision"] == "rollback");
+        CHECK(total(run.report, "mismatches") == 0);
+        CHECK(differences(run.report) == std::set<std::string>{"latency_regression"});
+        CHECK(run.report["stages"][0]["latency"]["ratio_p95"].get<double>() > 2);
+    }
+    SUBCASE("an identical copy: timing noise is timed again, not reported") {
+        fs::copy_file(primary, dir.path() / "copy.sqlite");
+        const auto run = replay({"--primary", primary.string(), "--shadow", (dir.path() / "copy.sqlite").string(), "--queries",
+                                 queries.string(), "--plan", plan.string()});
+        INFO(run.report.dump(2));
+        CHECK(run.exit_code == 0);
+        CHECK(run.report["differences"].empty());
+    }
+}
+
 TEST_CASE("writes in the stream never reach a SQLite primary; --apply-writes applies them to two copies") {
     SqliteReplay c;
     fs::copy_file(c.primary, c.shadow);
