@@ -191,7 +191,10 @@ private:
 
     void restore_column(const TablePair& pair, const ColumnInfo& before, const ColumnInfo& after) {
         const std::string alter = "ALTER TABLE " + qualified(*pair.after) + " ALTER COLUMN " + quoted(after.name);
-        if (before.type != after.type) restore_type(pair, before, after, alter);
+        // Spellings of one type (SQLite's NVARCHAR(80) and a rebuild's nvarchar(80)) need no step.
+        if (before.type != after.type && classify_type_change(before.type, after.type) != TypeChange::same) {
+            restore_type(pair, before, after, alter);
+        }
         if (before.default_value != after.default_value) {
             step(alter + (before.default_value ? " SET DEFAULT " + *before.default_value : " DROP DEFAULT"));
         }
@@ -223,10 +226,18 @@ private:
                      " was dropped: the step re-adds the column, its values are gone (nullable, default or NULL)");
     }
 
+    // The parser folds unquoted names to lower case; the snapshots keep them as the catalog has them
+    // (SQLite keeps "Composer"), so the names written come from the snapshots.
+    static std::string catalog_name(const std::vector<ColumnInfo>& columns, const std::string& name) {
+        const ColumnInfo* column = find_named(columns, name);
+        return column == nullptr ? name : column->name;
+    }
+
     void rename_back(const TablePair& pair) {
         for (const auto& [renamed, original] : pair.old_column_of) {
             if (same_name(renamed, original)) continue;
-            step("ALTER TABLE " + qualified(*pair.after) + " RENAME COLUMN " + quoted(renamed) + " TO " + quoted(original));
+            step("ALTER TABLE " + qualified(*pair.after) + " RENAME COLUMN " + quoted(catalog_name(pair.after->columns, renamed)) + " TO " +
+                 quoted(catalog_name(pair.before->columns, original)));
         }
         if (pair.before->name != pair.after->name) {
             step("ALTER TABLE " + qualified(*pair.after) + " RENAME TO " + quoted(pair.before->name));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/util/ascii_case.hpp"
 #include "core/util/error.hpp"
 
 namespace schemaflip::schema {
@@ -22,7 +23,9 @@ std::optional<std::string> optional_string(const json& object, const char* key) 
     return object.at(key).get<std::string>();
 }
 
-ordered table_to_json(const TableInfo& table) {
+}  // namespace
+
+ordered to_json(const TableInfo& table) {
     ordered columns = ordered::array();
     for (const auto& column : table.columns) {
         columns.push_back({{"name", column.name},
@@ -64,7 +67,9 @@ ordered table_to_json(const TableInfo& table) {
             {"bytes", table.bytes ? ordered(*table.bytes) : ordered(nullptr)}};
 }
 
-TableInfo table_from_json(const json& item) {
+namespace {
+
+TableInfo table_from_json_unchecked(const json& item) {
     TableInfo table;
     table.schema = item.at("schema").get<std::string>();
     table.name = item.at("name").get<std::string>();
@@ -96,6 +101,33 @@ TableInfo table_from_json(const json& item) {
     if (item.contains("bytes") && !item.at("bytes").is_null()) table.bytes = item.at("bytes").get<std::int64_t>();
     return table;
 }
+
+}  // namespace
+
+TableInfo table_from_json(const json& item) {
+    try {
+        return table_from_json_unchecked(item);
+    } catch (const json::exception& e) {
+        throw InputError("malformed table in a schema snapshot", e.what());
+    }
+}
+
+ordered shape_json(const TableInfo& table, const std::string& engine) {
+    ordered shape = to_json(table);
+    shape.erase("row_count");
+    shape.erase("row_count_exact");
+    shape.erase("bytes");
+    if (engine != "sqlite") return shape;
+    // SQLite rewrites a stored CREATE INDEX (quoting names) when its table or a column is renamed, even
+    // when renamed back: the index's columns, uniqueness and method still say what it is.
+    for (auto& index : shape.at("indexes")) index.erase("definition");
+    // SQLite reads a declared type case-insensitively (its affinity rules), and a table rebuild writes
+    // the type as the parser spells it: NVARCHAR(80) and nvarchar(80) are the same column type.
+    for (auto& column : shape.at("columns")) column["type"] = util::ascii_lower(column.at("type").get<std::string>());
+    return shape;
+}
+
+namespace {
 
 std::string join(const std::vector<std::string>& parts, const char* separator = ", ") {
     std::string out;
@@ -160,7 +192,7 @@ const TableInfo* SchemaSnapshot::find_table(const std::string& table, const std:
 
 nlohmann::ordered_json to_json(const SchemaSnapshot& snapshot) {
     ordered tables = ordered::array();
-    for (const auto& table : snapshot.tables) tables.push_back(table_to_json(table));
+    for (const auto& table : snapshot.tables) tables.push_back(to_json(table));
     return {{"kind", "schema_snapshot"},
             {"schema_version", k_snapshot_schema_version},
             {"engine", snapshot.engine},
@@ -180,7 +212,7 @@ SchemaSnapshot snapshot_from_json(const nlohmann::json& document) {
         SchemaSnapshot snapshot;
         snapshot.engine = document.at("engine").get<std::string>();
         snapshot.database = document.value("database", "");
-        for (const auto& item : document.at("tables")) snapshot.tables.push_back(table_from_json(item));
+        for (const auto& item : document.at("tables")) snapshot.tables.push_back(table_from_json_unchecked(item));
         return snapshot;
     } catch (const nlohmann::json::exception& e) {
         throw InputError("malformed schema snapshot document", e.what());

@@ -63,6 +63,13 @@ struct SchemaSnapshot {
 };
 
 nlohmann::ordered_json to_json(const SchemaSnapshot& snapshot);
+// One table in the snapshot's JSON form (an element of "tables"), and back; throws InputError when malformed.
+nlohmann::ordered_json to_json(const TableInfo& table);
+TableInfo table_from_json(const nlohmann::json& item);
+// The table's JSON without what data changes (row counts, sizes) and, on SQLite, without the stored CREATE
+// INDEX text and with column types in lower case (SQLite reads them case-insensitively): two tables with
+// equal shapes have the same schema.
+nlohmann::ordered_json shape_json(const TableInfo& table, const std::string& engine);
 // Reads a snapshot document; throws InputError naming the problem when it is not one.
 SchemaSnapshot snapshot_from_json(const nlohmann::json& document);
 // A readable multi-line rendering for `inspect --format text`.

@@ -295,12 +295,15 @@ void postgres_shadow_up(const UpRequest& request, const PlannedChange& change, S
     const auto sequences = copy_sequence_positions(*reader, *database);
     request.progress("set " + std::to_string(sequences) + " sequences to the primary's positions");
 
+    // The shadow still has the primary's schema: flip plans the rollback from this and the snapshot after.
+    const auto before = schema::introspect(*database);
     AppliedChange applied{change.id, change.source, {}};
     apply_change(*database, change, applied, request.progress);
     manifest.changes.push_back(std::move(applied));
     if (logical) manifest.lsn = wait_for_catch_up(step, *reader, *database);
     const auto snapshot = schema::introspect(*database, {.exact_counts = true});
     for (const auto& table : snapshot.tables) manifest.tables.push_back({table.schema, table.name, table.row_count, table.bytes});
+    manifest.changed_tables = changed_tables(before, snapshot);
 }
 
 std::optional<bool> postgres_object_exists(const ServerUrls& urls, const CreatedObject& object) {

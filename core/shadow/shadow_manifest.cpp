@@ -31,7 +31,39 @@ OrderedJson positions_json(const std::optional<SyncPositions>& positions) {
     return {{"primary", positions->primary}, {"shadow", positions->shadow}};
 }
 
+OrderedJson changed_tables_json(const std::optional<ChangedTables>& changed) {
+    if (!changed) return OrderedJson();
+    OrderedJson before = OrderedJson::array();
+    for (const auto& table : changed->before) before.push_back(schema::to_json(table));
+    OrderedJson after = OrderedJson::array();
+    for (const auto& table : changed->after) after.push_back(schema::to_json(table));
+    return {{"engine", changed->engine}, {"before", std::move(before)}, {"after", std::move(after)}};
+}
+
+std::optional<ChangedTables> changed_tables_from_json(const Json& document) {
+    if (!document.contains("changed_tables") || document["changed_tables"].is_null()) return std::nullopt;
+    const auto& changed = document["changed_tables"];
+    ChangedTables tables{required<std::string>(changed, "engine"), {}, {}};
+    for (const auto& table : required<Json>(changed, "before")) tables.before.push_back(schema::table_from_json(table));
+    for (const auto& table : required<Json>(changed, "after")) tables.after.push_back(schema::table_from_json(table));
+    return tables;
+}
+
+std::vector<schema::TableInfo> tables_not_in(const schema::SchemaSnapshot& from, const schema::SchemaSnapshot& other,
+                                             const std::string& engine) {
+    std::vector<schema::TableInfo> out;
+    for (const auto& table : from.tables) {
+        const auto* same = other.find_table(table.name, table.schema);
+        if (same == nullptr || schema::shape_json(*same, engine) != schema::shape_json(table, engine)) out.push_back(table);
+    }
+    return out;
+}
+
 }  // namespace
+
+ChangedTables changed_tables(const schema::SchemaSnapshot& before, const schema::SchemaSnapshot& after) {
+    return {after.engine, tables_not_in(before, after, after.engine), tables_not_in(after, before, after.engine)};
+}
 
 OrderedJson to_json(const ShadowManifest& manifest) {
     OrderedJson document;
@@ -64,6 +96,7 @@ OrderedJson to_json(const ShadowManifest& manifest) {
                                       {"bytes", table.bytes ? OrderedJson(*table.bytes) : OrderedJson()}});
     }
     document["lsn"] = positions_json(manifest.lsn);
+    document["changed_tables"] = changed_tables_json(manifest.changed_tables);
     return document;
 }
 
@@ -107,6 +140,7 @@ ShadowManifest manifest_from_json(const Json& document) {
         const auto& lsn = document["lsn"];
         manifest.lsn = SyncPositions{required<std::string>(lsn, "primary"), required<std::string>(lsn, "shadow")};
     }
+    manifest.changed_tables = changed_tables_from_json(document);
     return manifest;
 }
 

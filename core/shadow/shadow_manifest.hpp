@@ -9,6 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/schema/snapshot.hpp"
+
 namespace schemaflip::shadow {
 
 inline constexpr int k_manifest_schema_version = 1;
@@ -51,6 +53,20 @@ struct SyncPositions {
     bool operator==(const SyncPositions&) const = default;
 };
 
+// The tables the change touched, as inspect reports them, on the shadow just before and just after the
+// change: a table renamed by the change is `before` under its old name and `after` under its new one, a
+// created table is only `after`, a dropped one only `before`. What `flip` plans the rollback from and what
+// `rollback --apply` checks the database against.
+struct ChangedTables {
+    std::string engine;  // the shapes' engine (sqlite or postgresql)
+    std::vector<schema::TableInfo> before;
+    std::vector<schema::TableInfo> after;
+};
+
+// The tables whose shape (schema::shape_json) differs between two snapshots of one database, or that exist
+// in only one of them.
+ChangedTables changed_tables(const schema::SchemaSnapshot& before, const schema::SchemaSnapshot& after);
+
 struct ShadowManifest {
     std::string engine;   // postgresql or sqlite
     std::string primary;  // redacted URL
@@ -64,6 +80,8 @@ struct ShadowManifest {
     std::vector<CreatedObject> created;
     std::vector<ShadowTable> tables;
     std::optional<SyncPositions> lsn;  // only for a synced shadow
+    // Recorded by `up` once the change is applied; absent in manifests written before it was (still read).
+    std::optional<ChangedTables> changed_tables;
 };
 
 nlohmann::ordered_json to_json(const ShadowManifest& manifest);

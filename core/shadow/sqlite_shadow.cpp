@@ -181,11 +181,14 @@ void sqlite_shadow_up(const UpRequest& request, const PlannedChange& change, Sha
     db::copy_sqlite_database(primary.target, shadow_path.string());
 
     auto database = db::open_database(request.shadow);
+    // The copy still has the primary's schema: flip plans the rollback from this and the snapshot after.
+    const auto before = schema::introspect(*database);
     AppliedChange applied{change.id, change.source, {}};
     apply_change(*database, change, applied);
     manifest.changes.push_back(std::move(applied));
     const auto snapshot = schema::introspect(*database);
     for (const auto& table : snapshot.tables) manifest.tables.push_back({table.schema, table.name, table.row_count, table.bytes});
+    manifest.changed_tables = changed_tables(before, snapshot);
 }
 
 bool sqlite_remove_object(const CreatedObject& object) {
