@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/predict/candidates.hpp"
+#include "core/sql/ddl_source.hpp"
 #include "core/sql/statement_info.hpp"
 #include "core/util/error.hpp"
 
@@ -140,7 +141,9 @@ void read_sql_file(const fs::path& file, const schema::SchemaSnapshot* snapshot,
     text << in.rdbuf();
     std::vector<StatementGroup> groups;  // in order of first appearance
     std::size_t skipped = 0;
-    for (const auto& statement : sql::split_statements(up_section(text.str()))) {
+    for (const auto& written : sql::split_statements(up_section(text.str()))) {
+        // The DDL as written, without the comments that precede it: they are not part of what runs.
+        const std::string statement(sql::without_leading_comments(written));
         const auto info = sql::analyze_statement(statement);
         if (!info.parsed) {
             problems.add(problems.unparsed_statements, file.string() + ": " + info.error);

@@ -263,6 +263,12 @@ std::optional<std::vector<Token>> scan_tokens(std::string_view text) {
     return tokens;
 }
 
+std::string_view without_leading_comments(std::string_view statement) {
+    const auto tokens = scan_tokens(statement);
+    if (!tokens || tokens->empty()) return statement;
+    return statement.substr(tokens->front().begin);
+}
+
 std::optional<AlterTable> alter_table(std::string_view statement) {
     const std::string text(statement);
     const detail::ParsedText parsed = detail::parse_tree(text);

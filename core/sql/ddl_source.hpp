@@ -23,6 +23,10 @@ struct Token {
 // nullopt when the text does not scan (an unterminated string or quoted identifier).
 std::optional<std::vector<Token>> scan_tokens(std::string_view text);
 
+// `statement` from its first token: the comments before it (which the splitter keeps with the statement
+// that follows them, "-- add the rating\nALTER TABLE ...") left out. Unchanged when it does not scan.
+std::string_view without_leading_comments(std::string_view statement);
+
 enum class AlterAction {
     add_column,
     drop_column,

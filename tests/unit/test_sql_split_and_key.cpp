@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/sql/ddl_source.hpp"
 #include "core/sql/statement_info.hpp"
 #include "support/test_support.hpp"
 
@@ -257,4 +258,13 @@ TEST_CASE("sql: StatementCache keeps ORDER BY ordinals apart (they share a liter
     REQUIRE(second->order_by_keys.size() == 1);
     CHECK(first->order_by_keys[0].position == 0);
     CHECK(second->order_by_keys[0].position == 1);
+}
+
+TEST_CASE("sql: a statement without the comments before it, by the scanner") {
+    using schemaflip::sql::without_leading_comments;
+    CHECK(without_leading_comments("-- add the rating\n/* reviewed; ok */ ALTER TABLE t ADD COLUMN r int -- kept") ==
+          "ALTER TABLE t ADD COLUMN r int -- kept");
+    CHECK(without_leading_comments("SELECT '-- not a comment'") == "SELECT '-- not a comment'");
+    CHECK(without_leading_comments("-- only a comment") == "-- only a comment");
+    CHECK(without_leading_comments("-- unterminated\nSELECT 'x") == "-- unterminated\nSELECT 'x");
 }
