@@ -11,7 +11,8 @@
 
 namespace schemaflip::cli {
 
-enum class OutputFormat { text, json };
+// github: GitHub Actions workflow commands (::error ...), accepted by predict and replay only.
+enum class OutputFormat { text, json, github };
 
 struct Context {
     std::ostream& out;

@@ -8,6 +8,8 @@ packages=(
   libpg-query-dev zlib1g-dev
   lowdown                      # man pages from Markdown
   python3 python3-jsonschema   # tests: JSON Schema validation of every document
+  zsh fish                     # tests: the generated completions parse and complete in the real shells
+  dpkg-dev file                # cpack's DEB generator: dpkg-shlibdeps finds the package's library dependencies
 )
 
 missing=()

@@ -18,3 +18,6 @@ source "$root/scripts/throwaway-postgres.sh"
 start_throwaway_postgres
 
 ctest --test-dir "$build" --output-on-failure --no-tests=error "$@"
+
+# The package as users get it: build the .deb, install it with apt, check the installed copy, remove it.
+"$root/scripts/check-package.sh" "$build"

@@ -201,6 +201,8 @@ int run_predict(const PredictOptions& options, Context& context) {
     predictions.created = util::format_utc_ms(now_ms());
     if (context.format == OutputFormat::json) {
         output.write(dump_json(predict::to_json(predictions)));
+    } else if (context.format == OutputFormat::github) {
+        output.write(predict::render_github(predictions, options.fail_above));
     } else {
         output.write(predict::render_text(predictions, context.verbosity > 0));
     }

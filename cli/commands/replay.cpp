@@ -7,6 +7,7 @@
 #include "cli/output.hpp"
 #include "core/replay/replay.hpp"
 #include "core/shadow/shadow_manifest.hpp"
+#include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
 
 namespace schemaflip::cli {
@@ -69,6 +70,10 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options) {
     command->add_option("-o,--output", options.output,
                         "Write the JSON report to FILE (the text summary still goes to stdout with --format text)")
         ->type_name("FILE");
+    command->add_option("--junit", options.junit,
+                        "Also write a JUnit XML report to FILE: one test case per stage, one failing test case per "
+                        "mismatching fingerprint")
+        ->type_name("FILE");
     command->footer("Exit status: 0 when every stage passed (decision flip), 1 for hold or rollback, 2 usage, 3 bad input, "
                     "4 database failure.\nWrites in the queries are never sent to the primary unless --apply-writes.");
     return command;
@@ -76,6 +81,9 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options) {
 
 int run_replay(const ReplayOptions& options, Context& context) {
     Output output(context, options.output);
+    // Opened before the run so an unwritable path fails at once; renamed into place only when complete.
+    std::unique_ptr<util::AtomicFile> junit;
+    if (!options.junit.empty()) junit = std::make_unique<util::AtomicFile>(options.junit);
     replay::ReplayRequest request;
     request.endpoints = replay::resolve_endpoints(load_manifest(options.manifest), options.primary, options.shadow);
     request.plan = options.plan.empty() ? replay::default_plan() : replay::read_plan(options.plan);
@@ -96,10 +104,17 @@ int run_replay(const ReplayOptions& options, Context& context) {
     const auto stream = replay::load_queries(options.queries, sources);
     const auto report = replay::run_replay(request, stream);
 
+    if (junit) {
+        junit->stream() << replay::render_junit(report);
+        junit->commit();
+    }
     const bool to_file = !options.output.empty() && options.output != "-";
     if (to_file) {
         output.write(dump_json(replay::to_json(report)));
         if (context.format == OutputFormat::text) context.out << replay::render_text(report);
+        if (context.format == OutputFormat::github) context.out << replay::render_github(report);
+    } else if (context.format == OutputFormat::github) {
+        output.write(replay::render_github(report));
     } else {
         output.write(context.format == OutputFormat::json ? dump_json(replay::to_json(report)) : replay::render_text(report));
     }

@@ -27,6 +27,7 @@ struct ReplayOptions {
     std::string log_format = "auto";
     std::string prefix;
     std::string output;
+    std::string junit;  // --junit: a JUnit XML report for CI test views
 };
 
 CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options);

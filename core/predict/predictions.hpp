@@ -76,5 +76,8 @@ Predictions build_predictions(std::vector<Candidate> candidates, const ModelScor
 nlohmann::ordered_json to_json(const Predictions& predictions);
 // A table sorted by risk; with `details`, each event's evidence lines and DDL below it.
 std::string render_text(const Predictions& predictions, bool details);
+// GitHub Actions annotations, one per event: an error when its risk reaches `fail_above` (the gate), a
+// warning from risk 50, a notice below; at the pending migration's file when the event comes from one.
+std::string render_github(const Predictions& predictions, std::optional<double> fail_above);
 
 }  // namespace schemaflip::predict

@@ -104,5 +104,10 @@ struct ReplayReport {
 nlohmann::ordered_json to_json(const ReplayReport& report);
 // A short table per stage and the top differences.
 std::string render_text(const ReplayReport& report, std::size_t top_differences = 10);
+// GitHub Actions annotations: an error per failed stage and per mismatching fingerprint (at the file and
+// line its first example came from), a warning or notice per other difference, and the decision.
+std::string render_github(const ReplayReport& report);
+// A JUnit XML document: one testcase per stage, one failing testcase per mismatching fingerprint.
+std::string render_junit(const ReplayReport& report);
 
 }  // namespace schemaflip::replay

@@ -65,8 +65,8 @@ def train_argv(history):
             "--rounds", "3"]
 
 
-# Runs whose exit status 1 (the gate says no) still prints their document: replay's hold and rollback.
-GATE_RUNS = {"replay sqlite chinook dropped column"}
+# Runs whose exit status 1 (the gate says no) still prints their document: replay's and flip's hold and rollback.
+GATE_RUNS = {"replay sqlite chinook dropped column", "flip sqlite chinook dropped column"}
 
 
 def replay_runs():
@@ -89,6 +89,27 @@ def replay_runs():
                                                       "--queries", *queries, "--plan", plan])]
 
 
+def flip_runs():
+    """Flip tasks from replay reports on SQLite copies of Chinook: an added column (flip, a rollback step) and a
+    dropped column (rollback decision, IRREVERSIBLE, affected fingerprints)."""
+    scratch = pathlib.Path(SCRATCH.name)
+    chinook = source / "fixtures/sampledb/chinook.sqlite"
+    queries = [str(source / "fixtures/replay/chinook_sqlite_reads.sql")]
+    runs = []
+    for name, ddl in [("added column", "ALTER TABLE Track ADD COLUMN Rating integer;\n"),
+                      ("dropped column", "ALTER TABLE Customer DROP COLUMN Fax;\n")]:
+        slug = name.replace(" ", "-")
+        change = scratch / f"flip-{slug}.sql"
+        change.write_text(ddl)
+        manifest, report = scratch / f"flip-{slug}-shadow.json", scratch / f"flip-{slug}-report.json"
+        subprocess.run([binary, "shadow", "up", "--primary", str(chinook), "--shadow", str(scratch / f"flip-{slug}.sqlite"),
+                        "--ddl", str(change), "-o", str(manifest)], capture_output=True, check=True)
+        subprocess.run([binary, "replay", "--shadow-manifest", str(manifest), "--queries", *queries,
+                        "--plan", str(source / "fixtures/replay/zoo.plan.json"), "-o", str(report)], capture_output=True, check=False)
+        runs.append((f"flip sqlite chinook {name}", ["flip", "--report", str(report), "--shadow-manifest", str(manifest)]))
+    return runs
+
+
 def fresh_runs():
     """(name, argv) pairs whose stdout is a JSON document."""
     runs = [("inspect sqlite chinook", ["--format", "json", "inspect", str(source / "fixtures/sampledb/chinook.sqlite")])]
@@ -100,6 +121,7 @@ def fresh_runs():
     runs.append(("train --evaluate default model", ["--format", "json", "train", "--evaluate", str(history)]))
     runs.append(("train healthchecks", train_argv(history)))
     runs.extend(replay_runs())
+    runs.extend(flip_runs())
     logs = source.parent / "shared/data/pglogs"
     for name in ["pg15gen__gen_a.log", "pgbadger__cnpg.log.gz", "pgbadger__logplex.log", "pgbadger__multiline_param.log",
                  "pgbadger__pg-syslog.1.gz"]:
