@@ -94,7 +94,7 @@ void define_cli(CLI::App& app, GlobalOptions& globals, CommandOptions& options, 
     app.fallthrough();
 
     app.add_option("--format", globals.format,
-                   "Output format of the result; github (GitHub Actions annotations) for predict and replay")
+                   "Output format of the result; github (GitHub Actions annotations) for predict, replay and flip")
         ->check(CLI::IsMember({"text", "json", "github"}))
         ->capture_default_str();
     app.add_flag("-v,--verbose", globals.verbosity, "More diagnostics on stderr (repeat for more)");
@@ -117,8 +117,10 @@ void define_cli(CLI::App& app, GlobalOptions& globals, CommandOptions& options, 
 // the commands whose findings point at a change: the others refuse --format github.
 void check_globals(const GlobalOptions& globals, const Commands& commands) {
     if (globals.quiet && globals.verbosity > 0) throw UsageError("--quiet and --verbose contradict each other", {}, "give one");
-    if (globals.format != "github" || commands.predict->parsed() || commands.replay->parsed()) return;
-    throw UsageError("--format github is only for predict and replay", {}, "use --format text or json");
+    if (globals.format != "github" || commands.predict->parsed() || commands.replay->parsed() || commands.flip->parsed()) {
+        return;
+    }
+    throw UsageError("--format github is only for predict, replay and flip", {}, "use --format text or json");
 }
 
 }  // namespace

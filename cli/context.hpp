@@ -11,7 +11,7 @@
 
 namespace schemaflip::cli {
 
-// github: GitHub Actions workflow commands (::error ...), accepted by predict and replay only.
+// github: GitHub Actions workflow commands (::error ...), accepted by predict, replay and flip only.
 enum class OutputFormat { text, json, github };
 
 struct Context {

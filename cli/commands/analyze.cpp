@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/output.hpp"
+#include "cli/progress.hpp"
 #include "core/profile/analyze_logs.hpp"
 #include "core/schema/introspect.hpp"
 #include "core/util/error.hpp"
@@ -47,6 +48,11 @@ std::optional<schema::SchemaSnapshot> load_schema(const std::string& source, Con
     return schema::introspect(*database);
 }
 
+std::string progress_text(const profile::AnalyzeProgress& progress) {
+    return "analyze: " + progress.file + ": " + std::to_string(progress.records) + " records, " +
+           std::to_string(progress.bytes) + " bytes" + (progress.done ? ", done" : "");
+}
+
 }  // namespace
 
 CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& options) {
@@ -70,7 +76,8 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& options) {
     command->add_option("--top", options.top, "Statements in the text report's top list")->capture_default_str();
     command->add_option("-o,--output", options.output, "Write the profile to FILE instead of stdout");
     command->footer("Formats: " + joined(accepted_formats()) +
-                    ".\nA log in which no record is recognised is an error (exit 3) naming the expected prefix.");
+                    ".\nA log in which no record is recognised is an error (exit 3) naming the expected prefix.\n"
+                    "Progress goes to stderr when it is a terminal, or as plain lines with -v.");
     return command;
 }
 
@@ -83,7 +90,16 @@ int run_analyze(const AnalyzeOptions& options, Context& context) {
     analyze.scan.prefix = options.prefix;
     analyze.profile.keep_literals = options.keep_literals;
     analyze.jobs = options.jobs;
+    ProgressLine progress(context);
+    analyze.progress = [&progress](const profile::AnalyzeProgress& now) {
+        if (now.done) {
+            progress.step(progress_text(now));
+        } else {
+            progress.update(progress_text(now));
+        }
+    };
     const auto profile = profile::analyze_logs(options.logs, analyze, snapshot ? &*snapshot : nullptr);
+    progress.clear();
 
     if (options.strict) {
         for (const auto& source : profile.sources) {

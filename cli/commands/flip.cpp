@@ -24,7 +24,8 @@ CLI::App* add_flip_command(CLI::App& app, FlipOptions& options) {
                         "The predictions document: the change's risk score, source and the queries it breaks")
         ->type_name("FILE");
     command->add_option("-o,--output", options.output,
-                        "Write the flip task to FILE (a short summary then goes to stdout with --format text)")
+                        "Write the flip task to FILE (a short summary then goes to stdout with --format text, the annotations "
+                        "with --format github)")
         ->type_name("FILE");
     command->footer("Exit status: 0 when the decision is flip, 1 for hold or rollback, 2 usage, 3 bad input.\n"
                     "Only created_at and the time part of task_id differ between runs on the same inputs.");
@@ -40,9 +41,16 @@ int run_flip(const FlipOptions& options, Context& context) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     const auto task = flip::build_flip_task(inputs, std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 
+    // As replay does: with a file the task goes there and stdout gets the summary or the annotations;
+    // without one, stdout carries one document only, so github prints the annotations alone.
     const bool to_file = !options.output.empty() && options.output != "-";
-    output.write(dump_json(task));
-    if (to_file && context.format == OutputFormat::text) context.out << flip::render_flip_summary(task);
+    if (to_file) {
+        output.write(dump_json(task));
+        if (context.format == OutputFormat::text) context.out << flip::render_flip_summary(task);
+        if (context.format == OutputFormat::github) context.out << flip::render_flip_github(task);
+    } else {
+        output.write(context.format == OutputFormat::github ? flip::render_flip_github(task) : dump_json(task));
+    }
     return task.at("decision") == "flip" ? 0 : 1;
 }
 

@@ -2,9 +2,11 @@
 #include "cli/commands/replay.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/output.hpp"
+#include "cli/progress.hpp"
 #include "core/replay/replay.hpp"
 #include "core/shadow/shadow_manifest.hpp"
 #include "core/util/atomic_file.hpp"
@@ -27,6 +29,14 @@ std::optional<shadow::ShadowManifest> load_manifest(const std::string& path) {
                          "run 'schemaflip shadow up' again, or 'shadow down' to clean up");
     }
     return manifest;
+}
+
+std::string progress_text(const replay::ReplayProgress& progress) {
+    char percent[32];
+    std::snprintf(percent, sizeof percent, "%g%%", progress.percent);
+    return "replay: stage " + std::to_string(progress.stage) + " of " + std::to_string(progress.stages) + " (" + percent +
+           "): " + std::to_string(progress.compared) + " reads compared, " + std::to_string(progress.target) + " needed" +
+           (progress.done ? ", done" : "");
 }
 
 }  // namespace
@@ -75,7 +85,8 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options) {
                         "mismatching fingerprint")
         ->type_name("FILE");
     command->footer("Exit status: 0 when every stage passed (decision flip), 1 for hold or rollback, 2 usage, 3 bad input, "
-                    "4 database failure.\nWrites in the queries are never sent to the primary unless --apply-writes.");
+                    "4 database failure.\nWrites in the queries are never sent to the primary unless --apply-writes.\n"
+                    "Progress goes to stderr when it is a terminal, or as plain lines with -v.");
     return command;
 }
 
@@ -102,7 +113,16 @@ int run_replay(const ReplayOptions& options, Context& context) {
     sources.scan.format = options.log_format;
     sources.scan.prefix = options.prefix;
     const auto stream = replay::load_queries(options.queries, sources);
+    ProgressLine progress(context);
+    request.progress = [&progress](const replay::ReplayProgress& now) {
+        if (now.done) {
+            progress.step(progress_text(now));
+        } else {
+            progress.update(progress_text(now));
+        }
+    };
     const auto report = replay::run_replay(request, stream);
+    progress.clear();
 
     if (junit) {
         junit->stream() << replay::render_junit(report);

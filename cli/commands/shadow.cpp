@@ -1,14 +1,12 @@
 // `schemaflip shadow`: flags for up/status/down, and the rendering of their results.
 #include "cli/commands/shadow.hpp"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/output.hpp"
+#include "cli/progress.hpp"
 #include "core/shadow/shadow.hpp"
 #include "core/util/error.hpp"
 #include "core/util/interrupt.hpp"
@@ -97,39 +95,6 @@ nlohmann::ordered_json status_json(const shadow::ShadowStatus& status, const sha
     return document;
 }
 
-// Progress on stderr: plain lines with -v; otherwise one line rewritten in place, only on a terminal.
-class ProgressLine {
-public:
-    explicit ProgressLine(Context& context)
-        : m_err(context.err),
-          m_verbose(context.verbosity > 0),
-          m_terminal(&context.err == &std::cerr && ::isatty(STDERR_FILENO) == 1) {}
-    ~ProgressLine() { clear(); }
-    ProgressLine(const ProgressLine&) = delete;
-    ProgressLine& operator=(const ProgressLine&) = delete;
-
-    void operator()(std::string_view line) {
-        if (m_verbose) {
-            m_err << "schemaflip: " << line << '\n' << std::flush;
-        } else if (m_terminal) {
-            m_err << "\r\033[K" << line << std::flush;
-            m_shown = true;
-        }
-    }
-
-    // Before the result or an error is printed: the line was only for watching.
-    void clear() {
-        if (m_shown) m_err << "\r\033[K" << std::flush;
-        m_shown = false;
-    }
-
-private:
-    std::ostream& m_err;
-    bool m_verbose;
-    bool m_terminal;
-    bool m_shown = false;
-};
-
 int run_up(const ShadowOptions& options, Context& context) {
     shadow::UpRequest request;
     request.primary = options.primary;
@@ -143,7 +108,7 @@ int run_up(const ShadowOptions& options, Context& context) {
     request.force = options.force;
     request.manifest_path = options.output;
     ProgressLine progress(context);
-    request.progress = [&progress](std::string_view line) { progress(line); };
+    request.progress = [&progress](std::string_view line) { progress.step(line); };
     // From here SIGINT/SIGTERM let `up` remove what it created (exit 130) instead of killing it half way.
     const util::InterruptGuard interrupts;
     const auto manifest = shadow::shadow_up(request);

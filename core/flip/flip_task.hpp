@@ -31,4 +31,9 @@ nlohmann::ordered_json build_flip_task(const FlipInputs& inputs, std::int64_t cr
 // A few lines for a terminal: decision, change, flags, what to adapt, the rollback.
 std::string render_flip_summary(const nlohmann::ordered_json& task);
 
+// GitHub Actions annotations (flip_github.cpp): an error per affected fingerprint and per flag that breaks
+// the application or the way back (READERS_BREAK, WRITERS_BREAK, IRREVERSIBLE), a warning per other flag,
+// and a notice with the decision, last.
+std::string render_flip_github(const nlohmann::ordered_json& task);
+
 }  // namespace schemaflip::flip

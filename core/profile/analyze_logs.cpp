@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <exception>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "core/logs/file_range_line_source.hpp"
@@ -19,6 +20,50 @@ namespace {
 constexpr std::uint64_t k_parallel_min_bytes = 16u << 20;
 // How much of a file format detection looks at before a parallel read.
 constexpr std::uint64_t k_probe_bytes = 1u << 20;
+// Events (statements and errors) between two progress reports: rare enough to cost nothing.
+constexpr std::uint64_t k_progress_every = 4096;
+
+// Passes lines through untouched and counts their bytes (with the newline) for progress.
+class CountingLineSource final : public logs::LineSource {
+public:
+    explicit CountingLineSource(std::unique_ptr<logs::LineSource> inner) : m_inner(std::move(inner)) {}
+
+    bool next_line(std::string_view& line) override {
+        if (!m_inner->next_line(line)) return false;
+        m_bytes += line.size() + 1;
+        return true;
+    }
+    std::uint64_t line_number() const override { return m_inner->line_number(); }
+    const std::string& name() const override { return m_inner->name(); }
+    const std::string& damage() const override { return m_inner->damage(); }
+    std::uint64_t bytes() const { return m_bytes; }
+
+private:
+    std::unique_ptr<logs::LineSource> m_inner;
+    std::uint64_t m_bytes = 0;
+};
+
+// The ranges of one file read in parallel report into one sum; the lock also keeps the callback from
+// being entered by two threads at once.
+class SharedProgress {
+public:
+    SharedProgress(const std::string& file, const std::function<void(const AnalyzeProgress&)>& callback)
+        : m_callback(callback) {
+        m_total.file = file;
+    }
+
+    void add(std::uint64_t records, std::uint64_t bytes) {
+        const std::lock_guard lock(m_mutex);
+        m_total.records += records;
+        m_total.bytes += bytes;
+        m_callback(m_total);
+    }
+
+private:
+    const std::function<void(const AnalyzeProgress&)>& m_callback;
+    std::mutex m_mutex;
+    AnalyzeProgress m_total;
+};
 
 std::uint64_t plain_file_size(const std::string& path) {
     if (path == "-") return 0;
@@ -32,9 +77,15 @@ std::uint64_t plain_file_size(const std::string& path) {
 }
 
 void scan_sequential(const std::string& path, const AnalyzeOptions& options, ProfileBuilder& builder) {
-    logs::LogScanner scanner(logs::open_line_source(path), options.scan);
+    auto counted = std::make_unique<CountingLineSource>(logs::open_line_source(path));
+    const CountingLineSource& counter = *counted;  // owned by the scanner, alive as long as it
+    logs::LogScanner scanner(std::move(counted), options.scan);
     logs::LogEvent event;
-    while (scanner.next(event)) builder.add(event);
+    for (std::uint64_t events = 1; scanner.next(event); ++events) {
+        builder.add(event);
+        if (events % k_progress_every == 0) options.progress({path, scanner.counts().records, counter.bytes(), false});
+    }
+    options.progress({path, scanner.counts().records, counter.bytes(), true});
     builder.add_source({path, scanner.format(), scanner.reader_description(), scanner.counts(), scanner.damage()},
                        scanner.unrecognised());
 }
@@ -49,13 +100,20 @@ struct RangeResult {
 };
 
 void scan_range(const std::string& path, std::uint64_t begin, std::uint64_t end, const logs::ScanOptions& scan,
-                RangeResult& result) {
+                SharedProgress& progress, RangeResult& result) {
     try {
-        auto lines = logs::open_file_range_line_source(path, begin, end);
-        const logs::LineSource& line_counter = *lines;  // owned by the scanner, alive as long as it
+        auto lines = std::make_unique<CountingLineSource>(logs::open_file_range_line_source(path, begin, end));
+        const CountingLineSource& line_counter = *lines;  // owned by the scanner, alive as long as it
         logs::LogScanner scanner(std::move(lines), scan);
         logs::LogEvent event;
-        while (scanner.next(event)) result.builder->add(event);
+        std::uint64_t reported_records = 0, reported_bytes = 0;
+        for (std::uint64_t events = 1; scanner.next(event); ++events) {
+            result.builder->add(event);
+            if (events % k_progress_every != 0) continue;
+            progress.add(scanner.counts().records - reported_records, line_counter.bytes() - reported_bytes);
+            reported_records = scanner.counts().records;
+            reported_bytes = line_counter.bytes();
+        }
         result.counts = scanner.counts();
         result.unrecognised = scanner.unrecognised();
         result.damage = scanner.damage();
@@ -84,11 +142,12 @@ bool scan_parallel(const std::string& path, std::uint64_t size, unsigned jobs, c
         return matcher.match(line, parsed) && !logs::is_secondary_severity(parsed.severity);
     });
     std::vector<RangeResult> results(boundaries.size() - 1);
+    SharedProgress progress(path, options.progress);
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i + 1 < boundaries.size(); ++i) {
         results[i].builder = std::make_unique<ProfileBuilder>(cache, options.profile);
         threads.emplace_back(scan_range, std::cref(path), boundaries[i], boundaries[i + 1], std::cref(scan),
-                             std::ref(results[i]));
+                             std::ref(progress), std::ref(results[i]));
     }
     for (auto& thread : threads) thread.join();
 
@@ -105,6 +164,8 @@ bool scan_parallel(const std::string& path, std::uint64_t size, unsigned jobs, c
         if (damage.empty()) damage = result.damage;
         lines_before += result.lines;
     }
+    // Every range was read to its end, so the file's bytes are all its bytes.
+    options.progress({path, counts.records, size, true});
     builder.add_source({path, scan.format, probe.reader_description(), counts, damage}, unrecognised);
     return true;
 }

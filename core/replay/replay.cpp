@@ -21,6 +21,9 @@ constexpr std::size_t k_examples = 3;
 constexpr std::size_t k_example_rows = 5;
 constexpr std::size_t k_example_text = 200;
 constexpr std::uint64_t k_latency_min_samples = 5;
+// Reads run between two progress reports. A barrier for the parallel jobs each time, so not too small; a
+// stage of 100k reads still reports a few hundred times.
+constexpr std::size_t k_progress_batch = 512;
 
 // The lowest max_latency_ratio_p95 of the plan's stages; none when no stage checks latency.
 std::optional<double> strictest_latency_ratio(const ReplayPlan& plan) {
@@ -140,6 +143,8 @@ public:
 private:
     void open_connections();
     StageResult run_stage(const StagePlan& plan, bool last);
+    void run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<double>& primary_ms,
+                     std::vector<double>& shadow_ms);
     void execute(const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes);
     std::size_t writes_due(std::uint64_t position) const;
     void apply_writes(std::size_t count);
@@ -302,6 +307,22 @@ void Replayer::judge(StageResult& stage, std::vector<double>& primary_ms, std::v
     stage.status = stage.failed_checks.empty() ? StageStatus::passed : StageStatus::failed;
 }
 
+// Runs a stretch's reads in batches so progress can be told between them. The batches keep the walk's
+// order and writes still run between the reads around them, so the outcome is that of one batch.
+void Replayer::run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<double>& primary_ms,
+                           std::vector<double>& shadow_ms) {
+    for (std::size_t begin = 0; begin < routed.size(); begin += k_progress_batch) {
+        const std::size_t end = std::min(routed.size(), begin + k_progress_batch);
+        const std::vector<std::uint64_t> batch(routed.begin() + static_cast<std::ptrdiff_t>(begin),
+                                               routed.begin() + static_cast<std::ptrdiff_t>(end));
+        std::vector<ReadOutcome> outcomes;
+        execute(batch, outcomes);
+        account(stage, batch, outcomes, primary_ms, shadow_ms);
+        m_request.progress({m_stages.size() + 1, m_request.plan.stages.size(), stage.plan.percent, stage.compared,
+                            stage.plan.min_queries, false});
+    }
+}
+
 StageResult Replayer::run_stage(const StagePlan& plan, bool last) {
     StageResult stage;
     stage.plan = plan;
@@ -316,14 +337,13 @@ StageResult Replayer::run_stage(const StagePlan& plan, bool last) {
     for (;;) {
         const Walk stretch = walk(m_request.plan.seed, plan.percent, m_position, wanted, reach, bound);
         m_position = stretch.end;
-        std::vector<ReadOutcome> outcomes;
-        execute(stretch.routed, outcomes);
-        account(stage, stretch.routed, outcomes, primary_ms, shadow_ms);
+        run_batches(stage, stretch.routed, primary_ms, shadow_ms);
         routed.insert(routed.end(), stretch.routed.begin(), stretch.routed.end());
         if (stage.compared >= plan.min_queries || m_position >= bound || stretch.routed.empty()) break;
         wanted = plan.min_queries - stage.compared;
         reach = m_position;
     }
+    m_request.progress({m_stages.size() + 1, m_request.plan.stages.size(), plan.percent, stage.compared, plan.min_queries, true});
     stage.end_position = m_position;
     stage.routing_digest = routing_digest(routed);
     judge(stage, primary_ms, shadow_ms);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +34,17 @@ struct Endpoints {
 Endpoints resolve_endpoints(const std::optional<shadow::ShadowManifest>& manifest, const std::string& primary,
                             const std::string& shadow);
 
+// Where a replay is: the stage (1-based, of `stages`) and its reads compared so far against the sample the
+// stage needs (its plan's min_queries).
+struct ReplayProgress {
+    std::size_t stage = 0;
+    std::size_t stages = 0;
+    double percent = 0;
+    std::uint64_t compared = 0;
+    std::uint64_t target = 0;
+    bool done = false;  // the stage's final count
+};
+
 struct ReplayRequest {
     Endpoints endpoints;
     ReplayPlan plan;
@@ -40,6 +52,9 @@ struct ReplayRequest {
     std::chrono::milliseconds query_timeout{0};  // per statement, 0 = none
     bool apply_writes = false;
     DatabaseOpener open = [](std::string_view url, const db::OpenOptions& options) { return db::open_database(url, options); };
+    // Called after each batch of reads (a few hundred) and when a stage ends, on the thread that called
+    // run_replay().
+    std::function<void(const ReplayProgress&)> progress = [](const ReplayProgress&) {};
 };
 
 // --apply-writes writes to both databases, so both must be disposable: refused (UsageError) when the

@@ -1,4 +1,4 @@
-// --format github on predict and replay, --junit on replay, and the commands that refuse github.
+// --format github on predict, replay and flip, --junit on replay, and the commands that refuse github.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -82,7 +82,7 @@ TEST_CASE("predict --format github: one annotation per event, errors where --fai
 TEST_CASE("--format github is refused by commands that have no annotations") {
     const auto result = test::run_cli({"--format", "github", "inspect", test::source_path("fixtures/sampledb/chinook.sqlite").string()});
     CHECK(result.exit_code == 2);
-    CHECK(result.err.find("--format github is only for predict and replay") != std::string::npos);
+    CHECK(result.err.find("--format github is only for predict, replay and flip") != std::string::npos);
     CHECK(result.out.empty());
 }
 
@@ -127,4 +127,87 @@ TEST_CASE("replay --junit to a directory that does not exist fails before any wo
     const auto result = test::run_cli({"replay", "--primary", "a.sqlite", "--shadow", "b.sqlite", "--queries", "q.sql", "--junit",
                                        "/nonexistent-dir/junit.xml"});
     CHECK(result.exit_code == 3);
+}
+
+namespace {
+
+// Shadow up with `ddl` and replay the Chinook reads against it, through the CLI; the report and manifest
+// stay in `dir`.
+void shadow_and_replay(const test::TempDir& dir, const std::string& ddl) {
+    const auto primary = dir.path() / "primary.sqlite";
+    fs::copy_file(test::source_path("fixtures/sampledb/chinook.sqlite"), primary);
+    const auto change = dir.path() / "change.sql";
+    std::ofstream(change) << ddl;
+    REQUIRE(test::run_cli({"shadow", "up", "--primary", primary.string(), "--shadow", (dir.path() / "shadow.sqlite").string(),
+                           "--ddl", change.string(), "-o", (dir.path() / "shadow.json").string()})
+                .exit_code == 0);
+    const auto replayed = test::run_cli({"replay", "--shadow-manifest", (dir.path() / "shadow.json").string(), "--queries",
+                                         test::source_path("fixtures/replay/chinook_sqlite_reads.sql").string(), "--plan",
+                                         test::source_path("fixtures/replay/zoo.plan.json").string(), "-o",
+                                         (dir.path() / "report.json").string()});
+    INFO(replayed.err);
+    REQUIRE(replayed.exit_code <= 1);
+}
+
+std::vector<std::string> flip_args(const test::TempDir& dir) {
+    return {"--format", "github", "flip", "--report", (dir.path() / "report.json").string(), "--shadow-manifest",
+            (dir.path() / "shadow.json").string()};
+}
+
+}  // namespace
+
+TEST_CASE("flip --format github on a renamed column: an error per affected query and breaking flag, the decision last") {
+    test::TempDir dir;
+    shadow_and_replay(dir, "ALTER TABLE Track RENAME COLUMN Composer TO Author");
+    auto args = flip_args(dir);
+    const auto task_path = dir.path() / "task.json";
+    args.insert(args.end(), {"-o", task_path.string()});
+    const auto result = test::run_cli(args);
+    INFO(result.err);
+    CHECK(result.exit_code == 1);
+    // The task still goes to -o, complete.
+    const auto task = nlohmann::json::parse(test::read_file(task_path));
+    REQUIRE(task["decision"] == "rollback");
+    const auto& affected = task["compatibility"]["affected_fingerprints"];
+    const auto& flags = task["compatibility"]["flags"];
+    REQUIRE(!affected.empty());
+
+    const auto lines = lines_of(result.out);
+    REQUIRE(lines.size() == affected.size() + flags.size() + 1);
+    for (const auto& line : lines) CHECK_MESSAGE(std::regex_match(line, k_annotation), line);
+    for (std::size_t i = 0; i < affected.size(); ++i) {
+        CHECK(lines[i].starts_with("::error title=schemaflip flip%3A query " + affected[i]["fingerprint"].get<std::string>() + "::"));
+    }
+    bool readers_break = false;
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+        const auto flag = flags[i].get<std::string>();
+        const bool breaking = flag == "READERS_BREAK" || flag == "WRITERS_BREAK" || flag == "IRREVERSIBLE";
+        readers_break = readers_break || flag == "READERS_BREAK";
+        CHECK(lines[affected.size() + i].starts_with((breaking ? "::error title=schemaflip flip%3A " : "::warning title=schemaflip flip%3A ") +
+                                                     flag + "::"));
+    }
+    CHECK(readers_break);  // the renamed column breaks the reads that name it
+    CHECK(lines.back().starts_with("::notice title=schemaflip flip%3A rollback::"));
+    CHECK(lines.back().find(task["task_id"].get<std::string>()) != std::string::npos);
+
+    // Without -o stdout carries the annotations alone, not the task as well.
+    const auto unsaved = test::run_cli(flip_args(dir));
+    CHECK(unsaved.exit_code == 1);
+    CHECK(lines_of(unsaved.out).size() == lines.size());
+    CHECK(unsaved.out.find("\"kind\"") == std::string::npos);
+}
+
+TEST_CASE("flip --format github on a change the reads do not notice: no errors, a flip notice, exit 0") {
+    test::TempDir dir;
+    shadow_and_replay(dir, "CREATE INDEX track_composer ON Track (Composer)");
+    const auto result = test::run_cli(flip_args(dir));
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    const auto lines = lines_of(result.out);
+    REQUIRE(!lines.empty());
+    for (const auto& line : lines) {
+        CHECK_MESSAGE(std::regex_match(line, k_annotation), line);
+        CHECK_FALSE(line.starts_with("::error"));
+    }
+    CHECK(lines.back().starts_with("::notice title=schemaflip flip%3A flip::"));
 }
