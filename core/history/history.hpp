@@ -62,6 +62,9 @@ void read_history_csv(const std::filesystem::path& path, History& history);
 // `project` names the events; `root` is where relative migration ids start.
 void read_sql_migration(const std::filesystem::path& file, const std::filesystem::path& root,
                         const std::string& project, History& history);
+// The part of a SQL migration applied going up: dbmate keeps both directions in one file between
+// "-- migrate:up" and "-- migrate:down"; other files are all "up".
+std::string up_section(const std::string& text);
 void read_rails_migration(const std::filesystem::path& file, const std::string& project, History& history);
 void read_django_migration(const std::filesystem::path& file, const std::string& project, History& history);
 // DDL statements seen in a query log, attributed to `project`.

@@ -7,16 +7,6 @@ namespace schemaflip::history {
 namespace fs = std::filesystem;
 namespace {
 
-// dbmate keeps both directions in one file; only the part between the markers is applied going up.
-std::string up_section(const std::string& text) {
-    const auto up = text.find("-- migrate:up");
-    if (up == std::string::npos) return text;
-    const auto start = text.find('\n', up);
-    if (start == std::string::npos) return {};
-    const auto down = text.find("-- migrate:down", start);
-    return text.substr(start, down == std::string::npos ? std::string::npos : down - start);
-}
-
 // golang-migrate: 0001_x.up.sql → 0001_x; diesel: 2019-02-26-123456_x/up.sql → the directory name.
 std::string migration_name(const fs::path& file) {
     auto name = file.filename().string();
@@ -41,6 +31,15 @@ void read_sql_migration(const fs::path& file, const fs::path& root, const std::s
     MigrationEvents events(history);
     events.event = {project, migration_id, ts, {}, {}, {}, {}};
     events.emit_sql(up_section(*text), file.string());
+}
+
+std::string up_section(const std::string& text) {
+    const auto up = text.find("-- migrate:up");
+    if (up == std::string::npos) return text;
+    const auto start = text.find('\n', up);
+    if (start == std::string::npos) return {};
+    const auto down = text.find("-- migrate:down", start);
+    return text.substr(start, down == std::string::npos ? std::string::npos : down - start);
 }
 
 }  // namespace schemaflip::history

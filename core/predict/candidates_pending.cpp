@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/history/history.hpp"
 #include "core/predict/candidates.hpp"
 #include "core/sql/ddl_source.hpp"
 #include "core/sql/statement_info.hpp"
@@ -52,16 +53,6 @@ std::vector<fs::path> migration_files(const std::vector<fs::path>& paths) {
         files.insert(files.end(), found.begin(), found.end());
     }
     return files;
-}
-
-// dbmate keeps both directions in one file; only the part between the markers is applied going up.
-std::string up_section(const std::string& text) {
-    const auto up = text.find("-- migrate:up");
-    if (up == std::string::npos) return text;
-    const auto start = text.find('\n', up);
-    if (start == std::string::npos) return {};
-    const auto down = text.find("-- migrate:down", start);
-    return text.substr(start, down == std::string::npos ? std::string::npos : down - start);
 }
 
 std::string unqualified(const std::string& name) {
@@ -141,7 +132,7 @@ void read_sql_file(const fs::path& file, const schema::SchemaSnapshot* snapshot,
     text << in.rdbuf();
     std::vector<StatementGroup> groups;  // in order of first appearance
     std::size_t skipped = 0;
-    for (const auto& written : sql::split_statements(up_section(text.str()))) {
+    for (const auto& written : sql::split_statements(history::up_section(text.str()))) {
         // The DDL as written, without the comments that precede it: they are not part of what runs.
         const std::string statement(sql::without_leading_comments(written));
         const auto info = sql::analyze_statement(statement);
