@@ -18,7 +18,7 @@ struct TrainOptions {
     std::string output;
     std::string horizon;  // empty: 30d for training, the model's own horizon for --evaluate
     std::uint64_t seed = 0;
-    int rounds = 50;
+    int rounds = 80;
     int threads = 1;
     std::string evaluate;  // a history to evaluate on instead of training
     std::string model;

@@ -98,10 +98,6 @@ void project_features(const ProjectTimeline& timeline, std::int64_t at, ProjectS
     for (std::size_t i = 0; i < k_windows_days.size(); ++i) {
         add("project_tables_changed_share_" + std::to_string(k_windows_days[i]) + "d", ratio(tables_changed[i], state.alive_tables));
     }
-    for (auto window : k_windows_days) {
-        add("project_migrations_" + std::to_string(window) + "d",
-            static_cast<double>(count_between(timeline.migration_times, at - window * k_day, at)));
-    }
     int active_weeks = 0;
     for (int k = 0; k < k_rate_weeks; ++k) {
         if (count_between(timeline.migration_times, at - (k + 1) * k_week, at - k * k_week) > 0) ++active_weeks;
@@ -116,8 +112,6 @@ void project_features(const ProjectTimeline& timeline, std::int64_t at, ProjectS
         year_migrations > 0 ? days_since_last(timeline.op_times, at) / (365.0 / year_migrations) : k_never);
     add("project_recent_vs_year", ratio(state.ops[2] * 365.0, state.ops[3] * 90.0));
     add("project_active_weeks_share_52w", active_weeks / static_cast<double>(k_rate_weeks));
-    add("project_age_days", days(at - timeline.first_ts));
-    add("project_tables", state.alive_tables);
     add("project_new_tables_share_30d", ratio(created_30, state.alive_tables));
 }
 
@@ -206,8 +200,6 @@ void table_features(const ProjectTimeline& timeline, const ProjectState& project
     row.add("table_days_since_change", since_change);
     row.add("table_days_since_alteration", days_since_last(table.change_times, at));
     row.add("table_days_since_creation", age);
-    row.add("table_ops_total", total);
-    row.add("table_ops_per_year", ratio(total * 365.0, std::max(age, 30.0)));
     row.add("table_migrations_365d", static_cast<double>(migrations_365.size()));
     row.add("table_width", std::max(width, 0));
     for (auto decay : k_decay_days) row.add("table_decayed_" + std::to_string(decay) + "d", decayed(table.times, at, decay));
@@ -228,7 +220,6 @@ void table_features(const ProjectTimeline& timeline, const ProjectState& project
         row.add("table_expected_migrations_30d_share365_pace" + std::to_string(pace_days),
                 ratio(table_migrations_365, project.decayed_migrations_365) * pace);
     }
-    row.add("table_mean_gap_days", mean_gap);
     row.add("table_days_since_change_vs_gap", mean_gap > 0 ? since_change / mean_gap : k_never);
 
     // Recency counted in the project's own migrations rather than days: the same for a project that

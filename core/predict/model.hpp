@@ -12,12 +12,12 @@
 namespace schemaflip::predict {
 
 struct TrainParameters {
-    int rounds = 50;
-    int max_depth = 4;
+    int rounds = 80;
+    int max_depth = 3;
     double eta = 0.1;
     double subsample = 0.8;
     double colsample = 0.8;
-    double min_child_weight = 5;
+    double min_child_weight = 50;
     std::uint64_t seed = 0;
     int threads = 1;  // tree_method=hist builds the same trees for any thread count
 };

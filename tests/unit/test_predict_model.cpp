@@ -37,6 +37,8 @@ Toy toy_data() {
 predict::TrainParameters small(int threads = 1) {
     predict::TrainParameters parameters;
     parameters.rounds = 8;
+    // 300 rows: the default's minimum leaf weight (50, meant for hundreds of thousands) would allow no split.
+    parameters.min_child_weight = 1;
     parameters.threads = threads;
     parameters.seed = 7;
     return parameters;
