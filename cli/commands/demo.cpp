@@ -18,6 +18,7 @@
 #include "cli/commands/flip.hpp"
 #include "cli/commands/predict.hpp"
 #include "cli/commands/replay.hpp"
+#include "core/flip/flip_inputs.hpp"
 #include "core/shadow/shadow.hpp"
 #include "core/util/error.hpp"
 
@@ -81,11 +82,6 @@ void write_bytes(const fs::path& path, const unsigned char* bytes, std::size_t s
     if (!out.flush()) throw InputError("cannot write " + path.string());
 }
 
-Json read_document(const fs::path& path) {
-    std::ifstream in(path);
-    return Json::parse(in);
-}
-
 // The commands run with JSON documents into files and their own stdout/stderr kept out of the story.
 struct QuietContext {
     std::ostringstream out, err;
@@ -111,6 +107,9 @@ Json pending_event(const Json& predictions) {
     }
     throw Error(ExitCode::internal, "the demo's pending migration is missing from the predictions");
 }
+
+// The documents the steps wrote, read back through flip's reader (one-line InputError on a bad file).
+Json read_document(const fs::path& path) { return flip::read_json_document(path, path.filename().string()); }
 
 void tell_analyze(std::ostream& out, const Json& profile) {
     const auto& summary = profile.at("summary");
