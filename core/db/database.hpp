@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/db/url.hpp"
 #include "core/db/value.hpp"
@@ -51,6 +52,12 @@ public:
     // (statement_timeout; SQLite's progress handler). Errors of the statement, including the timeout, come
     // back in the outcome; a lost connection throws UnavailableError.
     virtual StatementOutcome query_read_only(std::string_view sql, std::chrono::milliseconds timeout) = 0;
+
+    // query_read_only on this database and on `other` at the same time where both are PostgreSQL servers
+    // (both sent, then both awaited; each timed from its send to its last result), else one after the other.
+    // Returns this database's outcome first.
+    virtual std::pair<StatementOutcome, StatementOutcome> query_read_only_beside(Database& other, std::string_view sql,
+                                                                                 std::chrono::milliseconds timeout);
     // Runs one statement that may write, with the same timeout, errors coming back in the outcome.
     virtual StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) = 0;
 

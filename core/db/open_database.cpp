@@ -1,4 +1,5 @@
-// open_database(): picks the backend by URL scheme; also the ANSI quoting both engines share.
+// open_database(): picks the backend by URL scheme; also what both engines share (ANSI quoting, reading on
+// two databases one after the other).
 #include "core/db/database.hpp"
 #include "core/db/postgres_database.hpp"
 #include "core/db/sqlite_database.hpp"
@@ -10,6 +11,12 @@ std::unique_ptr<Database> open_database(std::string_view url_text, const OpenOpt
     DatabaseUrl url = parse_database_url(url_text);
     if (url.engine == Engine::postgres) return open_postgres_database(url, options);
     return open_sqlite_database(url, options);
+}
+
+std::pair<StatementOutcome, StatementOutcome> Database::query_read_only_beside(Database& other, std::string_view sql,
+                                                                               std::chrono::milliseconds timeout) {
+    StatementOutcome mine = query_read_only(sql, timeout);
+    return {std::move(mine), other.query_read_only(sql, timeout)};
 }
 
 std::string quote_identifier_ansi(std::string_view name) {

@@ -3,11 +3,14 @@
 
 #include <libpq-fe.h>
 
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <map>
 #include <pqxx/pqxx>
 
+#include "core/db/postgres_read.hpp"
 #include "core/util/error.hpp"
 #include "core/util/interrupt.hpp"
 #include "core/util/redact.hpp"
@@ -74,12 +77,90 @@ std::string find_password(const std::string& conninfo) {
     return password;
 }
 
+// libpqxx's direct connection, keeping libpq's handle for what libpqxx 6.4 does not offer: waiting on two
+// connections at once (postgres_read.hpp). The policy sees every (re)connect, so the handle stays current.
+class HandleKeepingPolicy final : public pqxx::connect_direct {
+public:
+    explicit HandleKeepingPolicy(const std::string& options) : connect_direct(options) {}
+    handle do_startconnect(handle orig) override { return m_handle = connect_direct::do_startconnect(orig); }
+    handle do_dropconnect(handle orig) noexcept override {
+        m_handle = nullptr;
+        return connect_direct::do_dropconnect(orig);
+    }
+    handle do_disconnect(handle orig) noexcept override {
+        m_handle = nullptr;
+        return connect_direct::do_disconnect(orig);
+    }
+    PGconn* current() const { return m_handle; }
+
+private:
+    PGconn* m_handle = nullptr;
+};
+
+// pqxx::connection (basic_connection_base<connect_direct>) with the policy above, built the same way.
+class KeptHandleConnection final : public pqxx::connection_base {
+public:
+    explicit KeptHandleConnection(const std::string& options) : connection_base(m_policy), m_policy(options) { init(); }
+    ~KeptHandleConnection() noexcept { close(); }
+    PGconn* handle() const { return m_policy.current(); }
+
+private:
+    HandleKeepingPolicy m_policy;
+};
+
+// A result's values as PostgreSQL sends them, in text form, from libpqxx or from libpq alike.
+struct PqxxCells {
+    const pqxx::result& rows;
+    std::size_t columns() const { return rows.columns(); }
+    std::size_t size() const { return rows.size(); }
+    unsigned type(std::size_t column) const { return rows.column_type(static_cast<pqxx::row::size_type>(column)); }
+    std::string name(std::size_t column) const { return rows.column_name(static_cast<pqxx::row::size_type>(column)); }
+    bool is_null(std::size_t row, std::size_t column) const { return rows[row][static_cast<pqxx::row::size_type>(column)].is_null(); }
+    const char* text(std::size_t row, std::size_t column) const { return rows[row][static_cast<pqxx::row::size_type>(column)].c_str(); }
+    std::size_t length(std::size_t row, std::size_t column) const { return rows[row][static_cast<pqxx::row::size_type>(column)].size(); }
+};
+
+struct LibpqCells {
+    const PGresult* rows;
+    std::size_t columns() const { return static_cast<std::size_t>(PQnfields(rows)); }
+    std::size_t size() const { return static_cast<std::size_t>(PQntuples(rows)); }
+    unsigned type(std::size_t column) const { return PQftype(rows, static_cast<int>(column)); }
+    std::string name(std::size_t column) const { return PQfname(rows, static_cast<int>(column)); }
+    bool is_null(std::size_t row, std::size_t column) const { return PQgetisnull(rows, static_cast<int>(row), static_cast<int>(column)) != 0; }
+    const char* text(std::size_t row, std::size_t column) const { return PQgetvalue(rows, static_cast<int>(row), static_cast<int>(column)); }
+    std::size_t length(std::size_t row, std::size_t column) const {
+        return static_cast<std::size_t>(PQgetlength(rows, static_cast<int>(row), static_cast<int>(column)));
+    }
+};
+
+// One value from its text form (NUL-terminated, as both libraries give it).
+Value to_value(const char* text, std::size_t length, ValueKind kind) {
+    switch (kind) {
+        case ValueKind::integer: {
+            long long number = 0;
+            if (std::from_chars(text, text + length, number).ec == std::errc()) return Value::of_integer(number);
+            return Value::of_text(ValueKind::numeric, std::string(text, length));
+        }
+        case ValueKind::floating: return Value::of_float(std::strtod(text, nullptr));  // also NaN, Infinity
+        case ValueKind::boolean: return Value::of_boolean(length > 0 && text[0] == 't');
+        case ValueKind::bytes: {
+            std::size_t size = 0;
+            unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size);
+            if (bytes == nullptr) throw std::bad_alloc();
+            Value value = Value::of_text(ValueKind::bytes, std::string(reinterpret_cast<const char*>(bytes), size));
+            PQfreemem(bytes);
+            return value;
+        }
+        default: return Value::of_text(kind, std::string(text, length));
+    }
+}
+
 class PostgresDatabase final : public Database {
 public:
     PostgresDatabase(const DatabaseUrl& url, const OpenOptions& options)
         : m_redacted(url.redacted), m_password(find_password(url.target)) {
         try {
-            m_connection = std::make_unique<pqxx::connection>(with_connect_timeout(url.target, options.connect_timeout_seconds));
+            m_connection = std::make_unique<KeptHandleConnection>(with_connect_timeout(url.target, options.connect_timeout_seconds));
         } catch (const std::exception& e) {
             throw UnavailableError("cannot connect to PostgreSQL at " + m_redacted, clean(e.what()),
                                    "check the host, port, credentials and that the server is running");
@@ -117,43 +198,28 @@ public:
     void execute(std::string_view sql) override { query(sql); }
 
     StatementOutcome query_read_only(std::string_view sql, std::chrono::milliseconds timeout) override {
-        use_timeout(timeout);
         // One message, one round trip: a READ ONLY transaction (whatever an earlier statement did to the
         // session's defaults), the statement, and a rollback that undoes what a read-only transaction still
-        // allows (lo_create(), set_config(), temporary tables), so no lock outlives the statement. libpqxx's
-        // pipeline sends the three together (after a SELECT 1 of its own) and hands back each one's result.
-        StatementOutcome outcome;
-        pqxx::result rows;
-        bool finished = false;
-        const auto started = std::chrono::steady_clock::now();
-        try {
-            pqxx::nontransaction tx(*m_connection);
-            pqxx::pipeline pipe(tx);
-            pipe.retain(4);
-            pipe.insert("BEGIN READ ONLY");
-            const auto read = pipe.insert(std::string(sql));
-            pipe.insert("ROLLBACK");
-            pipe.complete();
-            rows = pipe.retrieve(read);
-            finished = true;
-        } catch (const pqxx::sql_error& e) {
-            if (is_connection_failure(e.sqlstate())) throw UnavailableError("PostgreSQL failed on " + m_redacted, clean(e.what()));
-            outcome.ok = false;
-            outcome.sqlstate = e.sqlstate();
-            outcome.error = primary_message(clean(e.what()));
-        } catch (const pqxx::broken_connection& e) {
-            throw UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(e.what()));
-        } catch (const pqxx::failure& e) {
-            throw UnavailableError("PostgreSQL failure on " + m_redacted, clean(e.what()));
-        }
-        outcome.result.elapsed = std::chrono::steady_clock::now() - started;
-        // A failed statement stopped the message before its ROLLBACK: the transaction is still open (aborted).
-        if (!finished) execute("ROLLBACK");
-        if (outcome.ok) {
-            outcome.result.affected_rows = static_cast<std::int64_t>(rows.affected_rows());
-            convert(rows, outcome.result);
-        }
-        return outcome;
+        // allows (lo_create(), set_config(), temporary tables), so no lock outlives the statement.
+        use_timeout(timeout);
+        std::array<PendingRead, 1> reads;
+        reads[0].connection = m_connection->handle();
+        read_only_everywhere(reads, sql, wait_limit(timeout));
+        return finish(reads[0]);
+    }
+
+    std::pair<StatementOutcome, StatementOutcome> query_read_only_beside(Database& other, std::string_view sql,
+                                                                         std::chrono::milliseconds timeout) override {
+        auto* beside = dynamic_cast<PostgresDatabase*>(&other);
+        if (beside == nullptr) return Database::query_read_only_beside(other, sql, timeout);
+        use_timeout(timeout);
+        beside->use_timeout(timeout);
+        std::array<PendingRead, 2> reads;
+        reads[0].connection = m_connection->handle();
+        reads[1].connection = beside->m_connection->handle();
+        read_only_everywhere(reads, sql, wait_limit(timeout));
+        StatementOutcome mine = finish(reads[0]);
+        return {std::move(mine), beside->finish(reads[1])};
     }
 
     StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) override {
@@ -192,6 +258,37 @@ private:
         if (timeout == m_session_timeout) return;
         execute("SET statement_timeout = " + std::to_string(timeout.count()));
         m_session_timeout = timeout;
+    }
+
+    // How long a read may go without an answer before the server counts as gone: the statement's own
+    // timeout (the server cancels it then) and some slack for the cancellation to come back.
+    static std::chrono::milliseconds wait_limit(std::chrono::milliseconds timeout) {
+        return timeout.count() > 0 ? timeout + std::chrono::seconds(10) : std::chrono::milliseconds(0);
+    }
+
+    // A read's outcome from what came back; a failed connection throws.
+    StatementOutcome finish(PendingRead& read) {
+        if (!read.connection_failure.empty()) {
+            throw UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(read.connection_failure));
+        }
+        // A failed statement stopped the message before its ROLLBACK: the transaction is still open (aborted).
+        if (read.transaction_open) execute("ROLLBACK");
+        StatementOutcome outcome;
+        outcome.result.elapsed = read.elapsed;
+        const PGresult* result = read.result.get();
+        const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+            const char* affected = PQcmdTuples(const_cast<PGresult*>(result));
+            outcome.result.affected_rows = (affected && *affected) ? std::atoll(affected) : 0;
+            convert(LibpqCells{result}, outcome.result);
+            return outcome;
+        }
+        const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+        outcome.ok = false;
+        outcome.sqlstate = sqlstate ? sqlstate : "";
+        outcome.error = primary_message(clean(result ? PQresultErrorMessage(result) : "the server returned no result"));
+        if (is_connection_failure(outcome.sqlstate)) throw UnavailableError("PostgreSQL failed on " + m_redacted, clean(outcome.error));
+        return outcome;
     }
 
     // Runs `sql` and returns its rows or its error; only failures of the connection or the server throw.
@@ -244,34 +341,26 @@ private:
         return util::redact_secret(util::redact_url(message), m_password);
     }
 
-    void convert(const pqxx::result& rows, QueryResult& result) {
-        const auto column_count = rows.columns();
+    void convert(const pqxx::result& rows, QueryResult& result) { convert(PqxxCells{rows}, result); }
+
+    template <typename Cells>
+    void convert(const Cells& cells, QueryResult& result) {
+        const std::size_t column_count = cells.columns();
         std::vector<TypeInfo> types;
-        for (pqxx::row::size_type i = 0; i < column_count; ++i) {
-            const TypeInfo type = type_info(rows.column_type(i));
+        for (std::size_t i = 0; i < column_count; ++i) {
+            const TypeInfo type = type_info(cells.type(i));
             types.push_back(type);
-            result.columns.push_back({rows.column_name(i), type.name});
+            result.columns.push_back({cells.name(i), type.name});
         }
-        result.rows.reserve(rows.size());
-        for (const auto& row : rows) {
+        const std::size_t row_count = cells.size();
+        result.rows.reserve(row_count);
+        for (std::size_t row = 0; row < row_count; ++row) {
             std::vector<Value> values;
             values.reserve(column_count);
-            for (pqxx::row::size_type i = 0; i < column_count; ++i) values.push_back(to_value(row[i], types[i].kind));
-            result.rows.push_back(std::move(values));
-        }
-    }
-
-    static Value to_value(const pqxx::field& field, ValueKind kind) {
-        if (field.is_null()) return Value::null();
-        switch (kind) {
-            case ValueKind::integer: return Value::of_integer(field.as<long long>());
-            case ValueKind::floating: return Value::of_float(field.as<double>());
-            case ValueKind::boolean: return Value::of_boolean(field.as<bool>());
-            case ValueKind::bytes: {
-                const pqxx::binarystring bytes(field);
-                return Value::of_text(ValueKind::bytes, bytes.str());
+            for (std::size_t i = 0; i < column_count; ++i) {
+                values.push_back(cells.is_null(row, i) ? Value::null() : to_value(cells.text(row, i), cells.length(row, i), types[i].kind));
             }
-            default: return Value::of_text(kind, std::string(field.c_str(), field.size()));
+            result.rows.push_back(std::move(values));
         }
     }
 
@@ -290,7 +379,7 @@ private:
         return {ValueKind::text, it->second.c_str()};
     }
 
-    std::unique_ptr<pqxx::connection> m_connection;
+    std::unique_ptr<KeptHandleConnection> m_connection;
     std::string m_redacted;
     std::string m_password;
     std::map<unsigned, std::string> m_other_type_names;  // std::map: node addresses stay valid for c_str()

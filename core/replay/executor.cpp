@@ -41,28 +41,46 @@ bool looks_slower(const ReadOutcome& outcome, const ExecutionSettings& settings)
            settings.retime_ratio * std::max(outcome.primary_ms, settings.latency_floor_ms);
 }
 
-// Times the read again on both sides (it is read-only on both) and keeps each side's faster run.
+// Runs the read on both sides at once (it is read-only on both).
+std::pair<SideResult, SideResult> read_on_both(SidePair& readers, const Statement& statement, const ExecutionSettings& settings) {
+    auto [primary, shadow] = readers.primary->query_read_only_beside(*readers.shadow, statement.sql, settings.timeout);
+    return {side_of(std::move(primary)), side_of(std::move(shadow))};
+}
+
+// Times the read again on both sides and keeps each side's faster run.
 void retime(SidePair& readers, const Statement& statement, const ExecutionSettings& settings, ReadOutcome& outcome) {
-    const SideResult primary = side_of(readers.primary->query_read_only(statement.sql, settings.timeout));
-    const SideResult shadow = side_of(readers.shadow->query_read_only(statement.sql, settings.timeout));
+    const auto [primary, shadow] = read_on_both(readers, statement, settings);
     outcome.primary_ms = std::min(outcome.primary_ms, milliseconds(primary));
     outcome.shadow_ms = std::min(outcome.shadow_ms, milliseconds(shadow));
+}
+
+// A synced shadow must have applied the primary's WAL up to where the primary stood before its read, so the
+// two reads happen one after the other; nullopt when the shadow did not catch up in time.
+std::optional<std::pair<SideResult, SideResult>> read_after_wal(SidePair& readers, const Statement& statement,
+                                                                const ExecutionSettings& settings) {
+    const std::uint64_t position = settings.wal->current_position(*readers.primary);
+    SideResult primary = side_of(readers.primary->query_read_only(statement.sql, settings.timeout));
+    if (!settings.wal->wait_for(*readers.primary, position)) return std::nullopt;
+    SideResult shadow = side_of(readers.shadow->query_read_only(statement.sql, settings.timeout));
+    return std::make_pair(std::move(primary), std::move(shadow));
 }
 
 }  // namespace
 
 ReadOutcome run_read(SidePair& readers, const Statement& statement, const ExecutionSettings& settings) {
     ReadOutcome outcome;
-    // The primary's WAL position before its read: once the shadow has applied that much, it has seen
-    // everything the primary's read could have seen when it started.
-    std::optional<std::uint64_t> position;
-    if (settings.wal != nullptr) position = settings.wal->current_position(*readers.primary);
-    SideResult primary = side_of(readers.primary->query_read_only(statement.sql, settings.timeout));
-    if (position && !settings.wal->wait_for(*readers.primary, *position)) {
-        outcome.lagged = true;
-        return outcome;
+    std::pair<SideResult, SideResult> sides;
+    if (settings.wal != nullptr) {
+        auto synced = read_after_wal(readers, statement, settings);
+        if (!synced) {
+            outcome.lagged = true;
+            return outcome;
+        }
+        sides = std::move(*synced);
+    } else {
+        sides = read_on_both(readers, statement, settings);
     }
-    SideResult shadow = side_of(readers.shadow->query_read_only(statement.sql, settings.timeout));
+    auto& [primary, shadow] = sides;
     outcome.primary_ms = milliseconds(primary);
     outcome.shadow_ms = milliseconds(shadow);
     if (looks_slower(outcome, settings)) retime(readers, statement, settings, outcome);

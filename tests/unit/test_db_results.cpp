@@ -1,6 +1,8 @@
 // Typed results, transactions (including read-only ones) and timing on both engines.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "core/db/database.hpp"
 #include "core/util/error.hpp"
 #include "support/test_support.hpp"
@@ -129,4 +131,72 @@ TEST_CASE("PostgreSQL read-only sessions refuse writes on the server") {
     auto database = db::open_database(scratch.url(), read_only);
     CHECK_THROWS_AS(database->execute("INSERT INTO t VALUES (1)"), Error);
     CHECK(database->query("SELECT count(*) FROM t").rows.size() == 1);
+}
+
+TEST_CASE("PostgreSQL read-only statements: typed as query() types them, alone or on two servers at once") {
+    const auto admin = test::postgres_url();
+    if (!admin) return;
+    test::ScratchPostgresDatabase first_scratch(*admin);
+    test::ScratchPostgresDatabase second_scratch(*admin);
+    auto first = db::open_database(first_scratch.url());
+    auto second = db::open_database(second_scratch.url());
+    first->execute("CREATE TABLE t (id int PRIMARY KEY, name text); INSERT INTO t VALUES (1, 'first')");
+    second->execute("CREATE TABLE t (id int PRIMARY KEY, name text); INSERT INTO t VALUES (1, 'second'), (2, 'more')");
+    const std::chrono::milliseconds timeout{5000};
+
+    SUBCASE("the same values and types as query()") {
+        const std::string typed = "SELECT 9000000000::int8 AS a, 'NaN'::float8 AS b, '-Infinity'::float4 AS c, 1.50::numeric AS d, "
+                                  "'\\x00ff'::bytea AS e, false AS f, NULL::text AS g, 'x'::text AS h, 42::oid AS i";
+        const auto direct = first->query(typed);
+        const auto read = first->query_read_only(typed, timeout);
+        REQUIRE(read.ok);
+        REQUIRE(read.result.columns.size() == direct.columns.size());
+        for (std::size_t i = 0; i < direct.columns.size(); ++i) {
+            CHECK(read.result.columns[i].name == direct.columns[i].name);
+            CHECK(read.result.columns[i].engine_type == direct.columns[i].engine_type);
+        }
+        REQUIRE(read.result.rows.size() == 1);
+        for (std::size_t i = 0; i < direct.rows[0].size(); ++i) {
+            if (direct.rows[0][i].kind == ValueKind::floating) {
+                CHECK(std::isnan(read.result.rows[0][i].floating) == std::isnan(direct.rows[0][i].floating));
+                CHECK(std::isinf(read.result.rows[0][i].floating) == std::isinf(direct.rows[0][i].floating));
+            } else {
+                CHECK(read.result.rows[0][i] == direct.rows[0][i]);
+            }
+        }
+        CHECK(read.result.elapsed.count() > 0);
+    }
+    SUBCASE("two servers at once: each its own rows, this database's first") {
+        const auto [mine, theirs] = first->query_read_only_beside(*second, "SELECT name FROM t ORDER BY id", timeout);
+        REQUIRE(mine.ok);
+        REQUIRE(theirs.ok);
+        CHECK(mine.result.rows.size() == 1);
+        CHECK(db::value_text(mine.result.rows[0][0]) == "first");
+        CHECK(theirs.result.rows.size() == 2);
+        CHECK(mine.result.elapsed.count() > 0);
+        CHECK(theirs.result.elapsed.count() > 0);
+    }
+    SUBCASE("a statement that fails on one side is that side's outcome, and both sessions go on") {
+        second->execute("ALTER TABLE t RENAME COLUMN name TO label");
+        const auto [mine, theirs] = first->query_read_only_beside(*second, "SELECT name FROM t", timeout);
+        CHECK(mine.ok);
+        CHECK_FALSE(theirs.ok);
+        CHECK(theirs.sqlstate == "42703");
+        CHECK(theirs.error.find("name") != std::string::npos);
+        // The failed transaction was rolled back: the session takes writes again.
+        second->execute("INSERT INTO t VALUES (3, 'after')");
+        CHECK(db::value_integer(second->query("SELECT count(*) FROM t").rows[0][0]) == 3);
+    }
+    SUBCASE("writes are refused and leave nothing, a trailing comment does not swallow the rollback") {
+        const auto write = first->query_read_only("INSERT INTO t VALUES (5, 'no')", timeout);
+        CHECK_FALSE(write.ok);
+        CHECK(write.sqlstate == "25006");
+        const auto commented = first->query_read_only("SELECT count(*) FROM t -- a trailing comment", timeout);
+        REQUIRE(commented.ok);
+        CHECK(db::value_integer(commented.result.rows[0][0]) == 1);
+        // No transaction is left open: a write in the ordinary session commits.
+        first->execute("INSERT INTO t VALUES (6, 'yes')");
+        auto other_session = db::open_database(first_scratch.url());
+        CHECK(db::value_integer(other_session->query("SELECT count(*) FROM t").rows[0][0]) == 2);
+    }
 }
