@@ -83,6 +83,31 @@ TEST_CASE("sql: split respects quotes and comments, and survives broken statemen
           std::vector<std::string>{"SELECT 1", "SELEC oops", "-- c\n SELECT 3"});
 }
 
+TEST_CASE("sql: a large script is split in pieces with the same statements as a small one") {
+    // Well over the piece size (256 KB), with a BEGIN ATOMIC body whose inner ';' the scanner would cut at
+    // and a broken statement, each somewhere in the middle.
+    std::vector<std::string> expected;
+    std::string script;
+    const auto add = [&](const std::string& statement) {
+        expected.push_back(statement);
+        script += statement + "\n;\n";
+    };
+    bool body_added = false;
+    for (int i = 0; i < 12000; ++i) {
+        add("SELECT abalance FROM pgbench_accounts WHERE aid = " + std::to_string(i) + " -- ; a comment");
+        // Just before the first cut (256 KB in), so the scanner's first ';' inside the body is the cut point.
+        if (!body_added && script.size() > 256 * 1024 - 30) {
+            add("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END");
+            body_added = true;
+        }
+        if (i == 9000) add("SELEC broken 'text; with a semicolon'");
+    }
+    REQUIRE(script.size() > 600 * 1024);
+    const auto statements = split_statements(script);
+    REQUIRE(statements.size() == expected.size());
+    CHECK(statements == expected);
+}
+
 TEST_CASE("sql: every JOB query parses and reads its tables") {
     const auto paths = job_queries();
     REQUIRE(paths.size() == 113);
