@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -526,8 +527,13 @@ TEST_CASE("writes, DDL and writing functions in the stream leave the PostgreSQL 
                 }
             }
         }
+        // A group shows one example's normalized text, which may carry the comment written before it.
+        const auto refused_ending = [&refused](const std::string& end) {
+            return std::any_of(refused.begin(), refused.end(), [&end](const std::string& text) { return text.ends_with(end); });
+        };
         CHECK(refused.count("SELECT writer()") == 1);
-        CHECK(refused.count("SELECT nextval($1)") == 1);
+        CHECK(refused_ending("\nSELECT nextval($1)"));
+        CHECK(refused_ending("SELECT writer() FROM artist WHERE artist_id = $1"));
         const auto& sources = run.report["queries"]["sources"];
         // INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, TRUNCATE, FOR UPDATE, DELETE CTE, COPY FROM: never sent.
         CHECK(sources[1]["writes"] == 10);
