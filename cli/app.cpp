@@ -3,6 +3,7 @@
 #include "cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands/analyze.hpp"
@@ -64,10 +65,18 @@ struct Commands {
     CLI::App* demo = nullptr;
 };
 
+// The last line of defence for passwords: whatever the message's origin (a library, a server, a path),
+// a URL's or key=value string's password and PGPASSWORD's value never reach stderr. Core redacts where it
+// builds messages; this catches what it could not know of.
+std::string without_passwords(const std::string& text) {
+    const char* environment_password = std::getenv("PGPASSWORD");
+    return util::redact_secret(util::redact_url(text), environment_password != nullptr ? environment_password : "");
+}
+
 void print_error(std::ostream& err, const std::string& what, const std::string& reason, const std::string& help) {
-    err << "schemaflip: error: " << what << '\n';
-    if (!reason.empty()) err << "  reason: " << reason << '\n';
-    if (!help.empty()) err << "  help: " << help << '\n';
+    err << "schemaflip: error: " << without_passwords(what) << '\n';
+    if (!reason.empty()) err << "  reason: " << without_passwords(reason) << '\n';
+    if (!help.empty()) err << "  help: " << without_passwords(help) << '\n';
 }
 
 int dispatch(const CLI::App& app, const Commands& commands, const CommandOptions& options, Context& context) {
@@ -169,13 +178,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         out << e.what() << '\n';
         return 0;
     } catch (const CLI::ParseError& e) {
-        print_error(err, util::redact_url(e.what()), {}, "run 'schemaflip --help' or 'schemaflip COMMAND --help'");
+        print_error(err, e.what(), {}, "run 'schemaflip --help' or 'schemaflip COMMAND --help'");
         return static_cast<int>(ExitCode::usage);
     } catch (const Error& e) {
         print_error(err, e.what(), e.reason(), e.help());
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {
-        print_error(err, "internal error: " + util::redact_url(e.what()), {},
+        print_error(err, std::string("internal error: ") + e.what(), {},
                     "this is a bug in schemaflip; please report it with the command line");
         return static_cast<int>(ExitCode::internal);
     }

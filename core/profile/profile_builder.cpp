@@ -83,7 +83,9 @@ const ProfileBuilder::KnownShape& ProfileBuilder::shape_of(const logs::LogEvent&
         shape.stats = &m_profile.fingerprints[shape.info->fingerprint];
         if (shape.stats->count == 0) {
             shape.stats->info = shape.info;
-            shape.stats->example = cut(m_options.keep_literals ? event.sql : shape.info->normalized);
+            // A password in a role or connection statement stays out, even with --keep-literals.
+            const bool literals = m_options.keep_literals && !shape.info->carries_credentials;
+            shape.stats->example = cut(literals ? event.sql : shape.info->normalized);
         }
     }
     if (sql::depends_on_literals(*shape.info)) {
@@ -115,7 +117,8 @@ void ProfileBuilder::add_statement(const logs::LogEvent& event) {
         stats.durations.add(*event.duration_ms);
     }
     for (const auto& change : shape.info->ddl_changes) {
-        m_profile.ddl_events.push_back({event.time_ms, event.source, event.line, change, cut(event.sql)});
+        m_profile.ddl_events.push_back({event.time_ms, event.source, event.line, change,
+                                        cut(shape.info->carries_credentials ? shape.info->normalized : event.sql)});
     }
 }
 

@@ -118,7 +118,7 @@ void check_primary_server(db::Database& primary, const std::vector<PublishedTabl
     if (!superuser && value_integer(row[2]) == 0) {
         throw UnavailableError("the primary's user " + user + " has no REPLICATION privilege",
                                "creating a logical replication slot needs it",
-                               "ALTER ROLE " + user + " REPLICATION, or " + k_alternative);
+                               "ALTER ROLE " + primary.quote_identifier(user) + " REPLICATION, or " + k_alternative);
     }
     if (!superuser && value_integer(row[4]) == 0) {
         throw UnavailableError("the primary's user " + user + " may not create a publication in its database",

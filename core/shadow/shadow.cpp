@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/db/url.hpp"
+#include "core/util/atomic_file.hpp"
 #include "core/shadow/logical_sync.hpp"
 #include "core/shadow/shadow_engine.hpp"
 #include "core/util/error.hpp"
@@ -101,6 +102,9 @@ ShadowManifest shadow_up(const UpRequest& request) {
     const auto primary = db::parse_database_url(request.primary);
     const auto shadow = db::parse_database_url(request.shadow);
     check_request(request, primary, shadow);
+    // An unwritable manifest path fails here, before any connection and before --force removes an old
+    // shadow: the first record() comes only after that.
+    if (!request.manifest_path.empty()) util::AtomicFile probe(request.manifest_path);
     const PlannedChange change = load_change(request);
 
     ShadowManifest manifest;

@@ -45,6 +45,16 @@ void fallback_fingerprint(std::string_view sql, StatementInfo& info) {
     info.fingerprint_hex = hex16(hash);
 }
 
+// Statements that can carry a password among their literals; decided by node type alone, so a role
+// statement without one is masked too (masking costs nothing a profile needs).
+bool carries_credentials(const detail::Json& stmt) {
+    static constexpr std::string_view k_types[] = {
+        "CreateRoleStmt",          "AlterRoleStmt",           "CreateUserMappingStmt", "AlterUserMappingStmt",
+        "CreateForeignServerStmt", "AlterForeignServerStmt",  "CreateSubscriptionStmt", "AlterSubscriptionStmt"};
+    const std::string_view type = detail::node_type(stmt);
+    return std::find(std::begin(k_types), std::end(k_types), type) != std::end(k_types);
+}
+
 void analyze_parsed(const std::string& text, const detail::Json& statements, const schema::SchemaSnapshot* schema,
                     StatementInfo& info) {
     info.parsed = true;
@@ -57,6 +67,7 @@ void analyze_parsed(const std::string& text, const detail::Json& statements, con
         const detail::Json& stmt = detail::field(raw, "stmt");
         const StatementKind kind = detail::statement_kind(stmt);
         if (first || consequence(kind) > consequence(info.kind)) info.kind = kind;
+        if (carries_credentials(stmt)) info.carries_credentials = true;
         first = false;
         if (kind == StatementKind::ddl) {
             detail::collect_ddl_changes(stmt, info.ddl_changes);

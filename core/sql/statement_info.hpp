@@ -68,6 +68,9 @@ struct StatementInfo {
     bool has_offset = false;                  // the top-level SELECT has OFFSET
     std::vector<OrderByKey> order_by_keys;    // the top-level ORDER BY's keys as result columns, in order
     std::vector<DdlChange> ddl_changes;       // for DDL statements
+    // A statement whose literals may hold a credential (CREATE/ALTER ROLE … PASSWORD, user mappings and
+    // foreign servers with a password option, subscriptions' connection strings): show `normalized` only.
+    bool carries_credentials = false;
 };
 
 // Analyses one SQL text (which may hold several statements). Never throws for bad SQL: parse

@@ -199,3 +199,26 @@ TEST_CASE("--schema attributes unqualified columns of a join, from a live databa
     REQUIRE(test::run_cli({"--format", "json", "inspect", *url, "-o", snapshot.string()}).exit_code == 0);
     CHECK(columns_of(analyze_json({"--schema", snapshot.string(), script.string()})) == live);
 }
+
+TEST_CASE("passwords in logged role, user mapping and subscription statements stay out of the profile") {
+    test::TempDir dir;
+    const auto log = dir.path() / "roles.sql";
+    write(log,
+          "CREATE ROLE app LOGIN PASSWORD 'pw-role-1';\n"
+          "ALTER ROLE app WITH PASSWORD 'pw-role-2' VALID UNTIL 'infinity';\n"
+          "ALTER USER app PASSWORD 'pw-role-3';\n"
+          "CREATE USER MAPPING FOR app SERVER remote OPTIONS (user 'r', password 'pw-mapping');\n"
+          "CREATE SUBSCRIPTION s CONNECTION 'host=db dbname=app password=pw-subscription' PUBLICATION p;\n"
+          "CREATE TABLE t (id integer DEFAULT 7, note text DEFAULT 'kept');\n");
+    for (const bool keep_literals : {false, true}) {
+        CAPTURE(keep_literals);
+        std::vector<std::string> args = {log.string()};
+        if (keep_literals) args.push_back("--keep-literals");
+        const auto profile = analyze_json(args).dump();
+        CHECK(profile.find("pw-") == std::string::npos);
+        // The statements are still there, their literals as parameters.
+        CHECK(profile.find("ALTER ROLE app WITH PASSWORD $1") != std::string::npos);
+        // Other DDL keeps its literals in the schema-change timeline: they are what changed.
+        CHECK(profile.find("DEFAULT 'kept'") != std::string::npos);
+    }
+}

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -230,20 +231,25 @@ TEST_CASE("writes in the stream never reach a SQLite primary; --apply-writes app
     const auto primary_before = test::read_file(c.primary);
     const auto shadow_before = test::read_file(c.shadow);
 
-    const auto run = replay({"--primary", c.primary.string(), "--shadow", c.shadow.string(), "--queries", writes, "--plan", plan});
-    INFO(run.err);
-    CHECK(run.exit_code == 0);
-    CHECK(run.report["writes"]["in_stream"] == 5);
-    CHECK(run.report["writes"]["applied"] == 0);
-    CHECK(test::read_file(c.primary) == primary_before);
-    CHECK(test::read_file(c.shadow) == shadow_before);
+    for (const char* jobs : {"1", "4"}) {
+        CAPTURE(jobs);
+        const auto run = replay({"--primary", c.primary.string(), "--shadow", c.shadow.string(), "--queries", writes, "--plan",
+                                 plan, "--jobs", jobs});
+        INFO(run.err);
+        CHECK(run.exit_code == 0);
+        // INSERT, UPDATE, DELETE, CREATE TABLE, ALTER, CREATE INDEX, WITH … DELETE, INSERT … RETURNING, DROP
+        CHECK(run.report["writes"]["in_stream"] == 9);
+        CHECK(run.report["writes"]["applied"] == 0);
+        CHECK(test::read_file(c.primary) == primary_before);
+        CHECK(test::read_file(c.shadow) == shadow_before);
+    }
 
     const auto applied = replay({"--primary", c.primary.string(), "--shadow", c.shadow.string(), "--queries", writes, "--plan", plan,
                                  "--apply-writes"});
     INFO(applied.err);
     CHECK(applied.exit_code == 0);
     CHECK(applied.err.find("disposable") != std::string::npos);
-    CHECK(applied.report["writes"]["applied"] == 5);
+    CHECK(applied.report["writes"]["applied"] == 9);
     CHECK(applied.report["differences"].empty());
     // Both copies took the writes, in order, before the reads that follow them.
     for (const auto& path : {c.primary, c.shadow}) {
@@ -268,7 +274,7 @@ TEST_CASE("--apply-writes is refused for a manifest's live primary") {
     const auto accepted = replay({"--shadow-manifest", c.manifest.string(), "--primary", copy.string(), "--queries", writes,
                                   "--apply-writes", "--plan", k_zoo_plan, "--seed", "3"});
     INFO(accepted.err);
-    CHECK(accepted.report["writes"]["applied"] == 5);
+    CHECK(accepted.report["writes"]["applied"] == 9);
     CHECK(test::read_file(c.primary) == before);
 }
 
@@ -390,6 +396,23 @@ std::map<std::string, std::string> fingerprint_database(db::Database& database) 
             db::value_text(database.query("SELECT last_value || ':' || is_called FROM " + sequence).rows[0][0]);
     }
     state["large objects"] = db::value_text(database.query("SELECT count(*) FROM pg_largeobject_metadata").rows[0][0]);
+    // The schema: every relation, column, constraint, index and function outside the system schemas.
+    state["schema"] = db::value_text(database.query(R"(
+        SELECT md5(string_agg(item, E'\n' ORDER BY item)) FROM (
+          SELECT format('relation %I.%I %s', n.nspname, c.relname, c.relkind) AS item
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+          UNION ALL
+          SELECT format('column %I.%I.%I %s %s %s', table_schema, table_name, column_name, data_type, is_nullable,
+                        column_default)
+            FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+          UNION ALL
+          SELECT format('constraint %s %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+            FROM pg_constraint WHERE connamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+          UNION ALL
+          SELECT format('function %s %s', p.oid::regprocedure, md5(p.prosrc))
+            FROM pg_proc p WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+        ) items)").rows[0][0]);
     return state;
 }
 
@@ -458,42 +481,71 @@ TEST_CASE("identity replay on PostgreSQL: zero differences beyond the log's own 
     CHECK(without_timings(one.report) == without_timings(four.report));
 }
 
-TEST_CASE("writes, DDL and writing functions in the stream leave the PostgreSQL primary unchanged") {
+TEST_CASE("writes, DDL and writing functions in the stream leave the PostgreSQL primary unchanged, any job count") {
     const auto admin = test::postgres_url();
     if (!admin) return;
     const auto chinook = *test::postgres_url("chinook");
-    // The primary is itself a shadow copy of Chinook with a sequence, so it can be checked and dropped.
-    PostgresShadow primary(*admin, chinook, "CREATE SEQUENCE replay_probe_seq");
+    // The primary is itself a shadow copy of Chinook with a sequence, a table and a function that writes,
+    // so it can be checked and dropped.
+    PostgresShadow primary(*admin, chinook,
+                           "CREATE SEQUENCE replay_probe_seq;\n"
+                           "CREATE TABLE write_log (id serial PRIMARY KEY, note text);\n"
+                           "INSERT INTO write_log (note) VALUES ('before replay');\n"
+                           "CREATE FUNCTION writer() RETURNS integer VOLATILE LANGUAGE plpgsql AS $$\n"
+                           "BEGIN INSERT INTO write_log (note) VALUES ('written by replay'); "
+                           "RETURN nextval('replay_probe_seq'); END $$;");
     PostgresShadow shadow(*admin, primary.url, "CREATE INDEX artist_name_idx ON artist (name)");
     auto primary_db = db::open_database(primary.url, {.read_only = true});
     const auto before = fingerprint_database(*primary_db);
     REQUIRE(before.count("sequence public.replay_probe_seq") == 1);
+    REQUIRE(before.count("table public.write_log") == 1);
+    REQUIRE(before.at("table public.write_log").starts_with("1:"));
+    // The checksums see a write: the function, called outside replay, changes them (on a copy).
+    {
+        PostgresShadow copy(*admin, primary.url, "SELECT writer()");
+        CHECK(fingerprint_database(*db::open_database(copy.url, {.read_only = true})) != before);
+    }
 
     const auto plan = (primary.dir.path() / "plan.json").string();
     std::ofstream(plan) << R"({"stages": [{"percent": 100, "min_queries": 10, "max_latency_ratio_p95": null}]})";
-    const auto run = replay({"--primary", primary.url, "--shadow", shadow.url, "--plan", plan, "--queries",
-                             test::source_path("fixtures/logs/chinook_app.log").string(),
-                             test::source_path("fixtures/replay/side_effects_postgres.sql").string()});
-    INFO(run.err);
-    INFO(run.report.dump(2));
-    CHECK(run.exit_code == 0);
-    CHECK(fingerprint_database(*primary_db) == before);
-    // The writing reads failed on both sides in their read-only transactions (25006), even after one of
-    // them turned the session's default to read-write.
-    bool read_only_refusal = false;
-    for (const auto& group : run.report["differences"]) {
-        for (const auto& example : group["examples"]) {
-            if (!example["primary"].is_null() && example["primary"]["sqlstate"] == "25006") read_only_refusal = true;
+    for (const char* jobs : {"1", "4"}) {
+        CAPTURE(jobs);
+        const auto run = replay({"--primary", primary.url, "--shadow", shadow.url, "--plan", plan, "--jobs", jobs, "--queries",
+                                 test::source_path("fixtures/logs/chinook_app.log").string(),
+                                 test::source_path("fixtures/replay/side_effects_postgres.sql").string()});
+        INFO(run.err);
+        INFO(run.report.dump(2));
+        CHECK(run.exit_code == 0);
+        CHECK(fingerprint_database(*primary_db) == before);
+        // The writing reads failed on both sides in their read-only transactions (25006), even after one of
+        // them turned the session's default to read-write.
+        std::set<std::string> refused;
+        for (const auto& group : run.report["differences"]) {
+            for (const auto& example : group["examples"]) {
+                if (!example["primary"].is_null() && example["primary"]["sqlstate"] == "25006") {
+                    refused.insert(group["statement"].get<std::string>());
+                }
+            }
         }
+        // A group shows one example's normalized text, which may carry the comment written before it.
+        const auto refused_ending = [&refused](const std::string& end) {
+            return std::any_of(refused.begin(), refused.end(), [&end](const std::string& text) { return text.ends_with(end); });
+        };
+        CHECK(refused.count("SELECT writer()") == 1);
+        CHECK(refused_ending("\nSELECT nextval($1)"));
+        CHECK(refused_ending("SELECT writer() FROM artist WHERE artist_id = $1"));
+        const auto& sources = run.report["queries"]["sources"];
+        // INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, TRUNCATE, FOR UPDATE, DELETE CTE, COPY FROM: never sent.
+        CHECK(sources[1]["writes"] == 10);
+        CHECK(sources[1]["skipped"]["read that is not a plain query (COPY, EXPLAIN, DECLARE)"] == 1);
+        // LOCK, VACUUM and NOTIFY are not reads either: never sent.
+        CHECK(sources[1]["skipped"]["utility statement"] == 3);
+        // The advisory locks would outlive the rolled-back transaction: never sent.
+        CHECK(sources[1]["skipped"].size() == 3);
+        // nextval, setval, set_config, nextval, writer(), set_config + writer(), lo_create, writer() per row, a plain read.
+        CHECK(sources[1]["reads"] == 9);
+        CHECK(run.report["writes"]["applied"] == 0);
     }
-    CHECK(read_only_refusal);
-    const auto& sources = run.report["queries"]["sources"];
-    CHECK(sources[1]["writes"] == 8);  // INSERT, UPDATE, DELETE, CREATE, ALTER, TRUNCATE, FOR UPDATE, DELETE CTE
-    CHECK(sources[1]["skipped"]["read that is not a plain query (COPY, EXPLAIN, DECLARE)"] == 1);
-    CHECK(sources[1]["reads"] == 6);
-    // The advisory lock would outlive the rolled-back transaction: never sent.
-    CHECK(sources[1]["skipped"].size() == 2);
-    CHECK(run.report["writes"]["applied"] == 0);
 }
 
 TEST_CASE("noisy reads on PostgreSQL are classed as noise, and a timeout is a result, not a failure") {
