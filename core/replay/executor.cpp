@@ -93,6 +93,16 @@ std::optional<UnavailableError> reopen(db::Database& database) {
     return failure;
 }
 
+// Whether the connection still gets an answer (a read bounded like any other: a 2 s statement timeout).
+bool answers(db::Database& database) {
+    if (database.connection_lost()) return false;
+    try {
+        return database.query_read_only("SELECT 1", std::chrono::milliseconds(2000)).ok;
+    } catch (const UnavailableError&) {
+        return false;
+    }
+}
+
 // Reopens every lost connection of the pair; SideUnavailable naming the sides that stay unreachable, or
 // the original failure's side when no connection was lost (the server failed, not the connection).
 void reopen_lost(SidePair& readers, const UnavailableError& cause) {
@@ -101,6 +111,10 @@ void reopen_lost(SidePair& readers, const UnavailableError& cause) {
     std::optional<UnavailableError> primary_failure, shadow_failure;
     if (readers.primary->connection_lost()) primary_failure = reopen(*readers.primary);
     if (readers.shadow->connection_lost()) shadow_failure = reopen(*readers.shadow);
+    // One side is gone for good; the other may have gone with it (one server for both) without having been
+    // used since: a short read tells, so the report does not name one side when both are down.
+    if (primary_failure && !shadow_failure && !answers(*readers.shadow)) shadow_failure = primary_failure;
+    if (shadow_failure && !primary_failure && !answers(*readers.primary)) primary_failure = shadow_failure;
     if (primary_failure && shadow_failure) throw SideUnavailable(Side::both, k_reconnect_attempts, *primary_failure);
     if (primary_failure) throw SideUnavailable(Side::primary, k_reconnect_attempts, *primary_failure);
     if (shadow_failure) throw SideUnavailable(Side::shadow, k_reconnect_attempts, *shadow_failure);
