@@ -10,6 +10,7 @@
 #include "core/profile/analyze_logs.hpp"
 #include "core/schema/introspect.hpp"
 #include "core/util/error.hpp"
+#include "core/util/interrupt.hpp"
 
 namespace schemaflip::cli {
 namespace {
@@ -82,6 +83,8 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& options) {
 }
 
 int run_analyze(const AnalyzeOptions& options, Context& context) {
+    // SIGINT/SIGTERM stop the reading (exit 130) and no profile is written: a partial one would read as complete.
+    const util::InterruptGuard interrupts;
     Output output(context, options.output);
     const auto snapshot = load_schema(options.schema, context);
 

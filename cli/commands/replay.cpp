@@ -11,6 +11,7 @@
 #include "core/shadow/shadow_manifest.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
+#include "core/util/interrupt.hpp"
 
 namespace schemaflip::cli {
 namespace {
@@ -85,12 +86,17 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options) {
                         "mismatching fingerprint")
         ->type_name("FILE");
     command->footer("Exit status: 0 when every stage passed (decision flip), 1 for hold or rollback, 2 usage, 3 bad input, "
-                    "4 database failure.\nWrites in the queries are never sent to the primary unless --apply-writes.\n"
+                    "4 a database became unavailable (the report is still written, its decision the plan's on_failure), "
+                    "130 interrupted (no report).\nA lost read connection is reopened up to 3 times (0.2, 0.5, 1 s apart) and the "
+                    "read run again; a lost writer is not.\nWrites in the queries are never sent to the primary unless --apply-writes.\n"
                     "Progress goes to stderr when it is a terminal, or as plain lines with -v.");
     return command;
 }
 
 int run_replay(const ReplayOptions& options, Context& context) {
+    // SIGINT/SIGTERM stop the reads (cancelled on the servers) and the run exits 130 with no report: a
+    // partial replay must not read as a complete one.
+    const util::InterruptGuard interrupts;
     Output output(context, options.output);
     // Opened before the run so an unwritable path fails at once; renamed into place only when complete.
     std::unique_ptr<util::AtomicFile> junit;
@@ -137,6 +143,12 @@ int run_replay(const ReplayOptions& options, Context& context) {
         output.write(replay::render_github(report));
     } else {
         output.write(context.format == OutputFormat::json ? dump_json(replay::to_json(report)) : replay::render_text(report));
+    }
+    if (report.unavailable) {
+        // The report is complete about what ran (the aborted stage counted as far as it went), and says so.
+        throw UnavailableError("replay " + report.reason, {},
+                               std::string("the report's decision is ") + replay::to_string(report.decision) +
+                                   "; run the replay again once both databases are reachable");
     }
     return report.decision == replay::Decision::flip ? 0 : 1;
 }

@@ -19,6 +19,9 @@ struct OpenOptions {
     // Allow creating a SQLite file that does not exist yet (shadow databases); never for inputs.
     bool create = false;
     int connect_timeout_seconds = 10;
+    // PostgreSQL: the application_name the server shows for the session (pg_stat_activity), unless the URL,
+    // PGAPPNAME or an earlier setting names one (libpq's fallback_application_name). Empty: libpq's default.
+    std::string application_name;
 };
 
 // One statement's outcome when its failure is a result rather than a problem (replay compares them):
@@ -64,6 +67,14 @@ public:
     // Asks the server to stop the statement this connection is running; safe to call from another thread
     // (a watchdog for SIGINT or a deadline). The statement then fails. Does nothing where unsupported.
     virtual void cancel() noexcept {}
+
+    // True once this connection has failed (lost, or the server failed rather than the statement): every
+    // UnavailableError it threw marks it, until reconnect(). Always false where nothing can be lost (SQLite).
+    virtual bool connection_lost() const { return false; }
+    // Opens a fresh session with the same URL and options (session settings such as read-only come back;
+    // the statement timeout is set again by the next statement that uses one), connect attempts bounded by
+    // `connect_timeout_seconds`. Throws UnavailableError when it cannot connect.
+    virtual void reconnect(int connect_timeout_seconds);
 
     virtual void begin(bool read_only = false) = 0;
     virtual void commit() = 0;

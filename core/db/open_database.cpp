@@ -19,6 +19,10 @@ std::pair<StatementOutcome, StatementOutcome> Database::query_read_only_beside(D
     return {std::move(mine), other.query_read_only(sql, timeout)};
 }
 
+void Database::reconnect(int /*connect_timeout_seconds*/) {
+    throw UnavailableError("cannot reopen the connection to " + redacted_url());
+}
+
 std::string quote_identifier_ansi(std::string_view name) {
     // No engine accepts NUL inside a name, and a C API would silently cut the statement there.
     if (name.find('\0') != std::string_view::npos) throw InputError("identifier contains a NUL byte");

@@ -6,8 +6,12 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <map>
+#include <optional>
 #include <pqxx/pqxx>
 
 #include "core/db/postgres_read.hpp"
@@ -58,6 +62,31 @@ std::string with_connect_timeout(const std::string& conninfo, int seconds) {
         return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + setting;
     }
     return conninfo + " " + setting;
+}
+
+// Adds fallback_application_name, which libpq uses only when neither the URL nor PGAPPNAME names one.
+std::string with_application_name(const std::string& conninfo, const std::string& name) {
+    if (name.empty()) return conninfo;
+    if (conninfo.starts_with("postgres://") || conninfo.starts_with("postgresql://")) {
+        std::string encoded;
+        for (const char c : name) {
+            const bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+            if (plain) {
+                encoded += c;
+                continue;
+            }
+            char escape[4];
+            std::snprintf(escape, sizeof escape, "%%%02X", static_cast<unsigned char>(c));
+            encoded += escape;
+        }
+        return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "fallback_application_name=" + encoded;
+    }
+    std::string quoted;
+    for (const char c : name) {
+        if (c == '\\' || c == '\'') quoted += '\\';
+        quoted += c;
+    }
+    return conninfo + " fallback_application_name='" + quoted + "'";
 }
 
 // The password libpq would use, so it can be cut out of any server or library message.
@@ -158,16 +187,18 @@ Value to_value(const char* text, std::size_t length, ValueKind kind) {
 class PostgresDatabase final : public Database {
 public:
     PostgresDatabase(const DatabaseUrl& url, const OpenOptions& options)
-        : m_redacted(url.redacted), m_password(find_password(url.target)) {
-        try {
-            m_connection = std::make_unique<KeptHandleConnection>(with_connect_timeout(url.target, options.connect_timeout_seconds));
-        } catch (const std::exception& e) {
-            throw UnavailableError("cannot connect to PostgreSQL at " + m_redacted, clean(e.what()),
-                                   "check the host, port, credentials and that the server is running");
-        }
-        // A read-only session makes the server itself refuse writes, whatever the statement stream holds.
-        if (options.read_only) execute("SET default_transaction_read_only = on");
+        : m_target(url.target), m_options(options), m_redacted(url.redacted), m_password(find_password(url.target)) {
+        connect(options.connect_timeout_seconds);
     }
+
+    void reconnect(int connect_timeout_seconds) override {
+        m_connection.reset();
+        m_other_type_names.clear();
+        m_session_timeout = std::chrono::milliseconds(0);
+        connect(connect_timeout_seconds);
+    }
+
+    bool connection_lost() const override { return m_lost; }
 
     Engine engine() const override { return Engine::postgres; }
     const std::string& redacted_url() const override { return m_redacted; }
@@ -176,18 +207,19 @@ public:
         QueryResult result;
         pqxx::result rows;
         const auto started = std::chrono::steady_clock::now();
+        check_usable();
         try {
             pqxx::nontransaction tx(*m_connection);
             rows = tx.exec(std::string(sql));
         } catch (const pqxx::sql_error& e) {
             if (is_server_side_failure(e.sqlstate())) {
-                throw UnavailableError("PostgreSQL refused the statement on " + m_redacted, clean(e.what()));
+                lose(UnavailableError("PostgreSQL refused the statement on " + m_redacted, clean(e.what())));
             }
             throw InputError("PostgreSQL statement failed on " + m_redacted, clean(e.what()));
         } catch (const pqxx::broken_connection& e) {
-            throw UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(e.what()));
+            lose(UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(e.what())));
         } catch (const pqxx::failure& e) {
-            throw UnavailableError("PostgreSQL failure on " + m_redacted, clean(e.what()));
+            lose(UnavailableError("PostgreSQL failure on " + m_redacted, clean(e.what())));
         }
         result.elapsed = std::chrono::steady_clock::now() - started;
         result.affected_rows = static_cast<std::int64_t>(rows.affected_rows());
@@ -205,6 +237,7 @@ public:
         std::array<PendingRead, 1> reads;
         reads[0].connection = m_connection->handle();
         read_only_everywhere(reads, sql, wait_limit(timeout));
+        util::throw_if_interrupted("during a read");
         return finish(reads[0]);
     }
 
@@ -218,8 +251,23 @@ public:
         reads[0].connection = m_connection->handle();
         reads[1].connection = beside->m_connection->handle();
         read_only_everywhere(reads, sql, wait_limit(timeout));
-        StatementOutcome mine = finish(reads[0]);
-        return {std::move(mine), beside->finish(reads[1])};
+        util::throw_if_interrupted("during a read");
+        // Both finished before either failure is thrown, so each connection knows whether it was lost and
+        // a failed statement's open transaction on the other side is rolled back.
+        std::optional<StatementOutcome> mine, theirs;
+        std::exception_ptr failure;
+        try {
+            mine = finish(reads[0]);
+        } catch (const UnavailableError&) {
+            failure = std::current_exception();
+        }
+        try {
+            theirs = beside->finish(reads[1]);
+        } catch (const UnavailableError&) {
+            if (!failure) failure = std::current_exception();
+        }
+        if (failure) std::rethrow_exception(failure);
+        return {std::move(*mine), std::move(*theirs)};
     }
 
     StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) override {
@@ -252,6 +300,38 @@ public:
     }
 
 private:
+    void connect(int connect_timeout_seconds) {
+        const std::string conninfo =
+            with_application_name(with_connect_timeout(m_target, connect_timeout_seconds), m_options.application_name);
+        try {
+            m_connection = std::make_unique<KeptHandleConnection>(conninfo);
+        } catch (const std::exception& e) {
+            throw UnavailableError("cannot connect to PostgreSQL at " + m_redacted, clean(e.what()),
+                                   "check the host, port, credentials and that the server is running");
+        }
+        // libpqxx would otherwise reconnect silently on the next statement after a loss, into a session
+        // without the settings below; reconnect() is the only way back.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        m_connection->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+        m_lost = false;
+        // A read-only session makes the server itself refuse writes, whatever the statement stream holds.
+        if (m_options.read_only) execute("SET default_transaction_read_only = on");
+    }
+
+    // After a loss nothing runs on this connection until reconnect(): its session state is unknown.
+    void check_usable() const {
+        if (m_lost || !m_connection) {
+            throw UnavailableError("the connection to PostgreSQL at " + m_redacted + " was lost and not reopened");
+        }
+    }
+
+    [[noreturn]] void lose(UnavailableError error) {
+        m_lost = true;
+        throw std::move(error);
+    }
+
     // The session's statement_timeout, set only when it changes. Reads cannot change it behind our back:
     // query_read_only rolls back whatever they set.
     void use_timeout(std::chrono::milliseconds timeout) {
@@ -269,7 +349,7 @@ private:
     // A read's outcome from what came back; a failed connection throws.
     StatementOutcome finish(PendingRead& read) {
         if (!read.connection_failure.empty()) {
-            throw UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(read.connection_failure));
+            lose(UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(read.connection_failure)));
         }
         // A failed statement stopped the message before its ROLLBACK: the transaction is still open (aborted).
         if (read.transaction_open) execute("ROLLBACK");
@@ -287,7 +367,7 @@ private:
         outcome.ok = false;
         outcome.sqlstate = sqlstate ? sqlstate : "";
         outcome.error = primary_message(clean(result ? PQresultErrorMessage(result) : "the server returned no result"));
-        if (is_connection_failure(outcome.sqlstate)) throw UnavailableError("PostgreSQL failed on " + m_redacted, clean(outcome.error));
+        if (is_connection_failure(outcome.sqlstate)) lose(UnavailableError("PostgreSQL failed on " + m_redacted, clean(outcome.error)));
         return outcome;
     }
 
@@ -296,22 +376,23 @@ private:
         StatementOutcome outcome;
         pqxx::result rows;
         const auto started = std::chrono::steady_clock::now();
+        check_usable();
         try {
             pqxx::nontransaction tx(*m_connection);
             rows = tx.exec(sql);
         } catch (const pqxx::sql_error& e) {
             outcome.result.elapsed = std::chrono::steady_clock::now() - started;
             if (is_connection_failure(e.sqlstate())) {
-                throw UnavailableError("PostgreSQL failed on " + m_redacted, clean(e.what()));
+                lose(UnavailableError("PostgreSQL failed on " + m_redacted, clean(e.what())));
             }
             outcome.ok = false;
             outcome.sqlstate = e.sqlstate();
             outcome.error = primary_message(clean(e.what()));
             return outcome;
         } catch (const pqxx::broken_connection& e) {
-            throw UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(e.what()));
+            lose(UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(e.what())));
         } catch (const pqxx::failure& e) {
-            throw UnavailableError("PostgreSQL failure on " + m_redacted, clean(e.what()));
+            lose(UnavailableError("PostgreSQL failure on " + m_redacted, clean(e.what())));
         }
         outcome.result.elapsed = std::chrono::steady_clock::now() - started;
         outcome.result.affected_rows = static_cast<std::int64_t>(rows.affected_rows());
@@ -379,7 +460,10 @@ private:
         return {ValueKind::text, it->second.c_str()};
     }
 
+    std::string m_target;  // the URL as given, for reconnect()
+    OpenOptions m_options;
     std::unique_ptr<KeptHandleConnection> m_connection;
+    bool m_lost = false;
     std::string m_redacted;
     std::string m_password;
     std::map<unsigned, std::string> m_other_type_names;  // std::map: node addresses stay valid for c_str()

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <vector>
 
+#include "core/util/interrupt.hpp"
+
 namespace schemaflip::db {
 namespace {
 
@@ -60,11 +62,24 @@ void drain(Progress& progress, Clock::time_point started) {
     }
 }
 
-// Milliseconds poll() may wait: until the limit, or for ever without one.
+// How often a wait looks at the interrupt flag: a signal interrupts poll() only on the thread it is
+// delivered to, and replay waits on several threads.
+constexpr long long k_interrupt_check_ms = 100;
+
+// Milliseconds poll() may wait: until the limit, and never longer than the interrupt check.
 int poll_timeout(Clock::time_point deadline, bool limited) {
-    if (!limited) return -1;
+    if (!limited) return static_cast<int>(k_interrupt_check_ms);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+    return static_cast<int>(std::clamp<long long>(left, 0, k_interrupt_check_ms));
+}
+
+// Asks the server to stop the statement; its error then ends the message and the wait.
+void cancel(PGconn* connection) {
+    PGcancel* request = PQgetCancel(connection);
+    if (request == nullptr) return;
+    char error[256];
+    PQcancel(request, error, sizeof error);
+    PQfreeCancel(request);
 }
 
 }  // namespace
@@ -88,6 +103,7 @@ void read_only_everywhere(std::span<PendingRead> reads, std::string_view sql, st
 
     std::vector<pollfd> sockets;
     std::vector<Progress*> waiting;
+    bool cancelled = false;
     for (;;) {
         sockets.clear();
         waiting.clear();
@@ -98,8 +114,14 @@ void read_only_everywhere(std::span<PendingRead> reads, std::string_view sql, st
             waiting.push_back(&each);
         }
         if (waiting.empty()) return;
+        if (util::interrupted() && !cancelled) {
+            // The caller throws InterruptedError once the servers have given up the statement.
+            for (Progress* each : waiting) cancel(each->read->connection);
+            cancelled = true;
+        }
         const int ready = poll(sockets.data(), sockets.size(), poll_timeout(deadline, limited));
         if (ready < 0 && errno == EINTR) continue;  // a signal: its handler has set the interrupt flag
+        if (ready == 0 && (!limited || Clock::now() < deadline)) continue;
         if (ready <= 0) {
             for (Progress* each : waiting) fail(*each, ready == 0 ? "the server sent no answer in time" : "poll() failed");
             return;

@@ -35,7 +35,9 @@ struct PendingRead {
 // all of them together. `sql` must be one statement (replay parses it first); it is placed on lines of its
 // own so a trailing -- comment cannot swallow the ROLLBACK. A connection that has sent nothing back within
 // `wait_limit` (0: no limit) is given up as failed: statement_timeout normally ends a slow statement first,
-// this only catches a server that stopped answering.
+// this only catches a server that stopped answering. When SIGINT or SIGTERM arrives under a
+// util::InterruptGuard, the statements still running are cancelled and the wait ends with what came back:
+// the caller checks util::interrupted() before using it.
 void read_only_everywhere(std::span<PendingRead> reads, std::string_view sql, std::chrono::milliseconds wait_limit);
 
 }  // namespace schemaflip::db

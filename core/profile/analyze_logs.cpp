@@ -12,6 +12,7 @@
 
 #include "core/logs/file_range_line_source.hpp"
 #include "core/logs/log_line_prefix.hpp"
+#include "core/util/interrupt.hpp"
 
 namespace schemaflip::profile {
 namespace {
@@ -83,8 +84,12 @@ void scan_sequential(const std::string& path, const AnalyzeOptions& options, Pro
     logs::LogEvent event;
     for (std::uint64_t events = 1; scanner.next(event); ++events) {
         builder.add(event);
-        if (events % k_progress_every == 0) options.progress({path, scanner.counts().records, counter.bytes(), false});
+        if (events % k_progress_every != 0) continue;
+        util::throw_if_interrupted("while reading the logs");
+        options.progress({path, scanner.counts().records, counter.bytes(), false});
     }
+    // A signal can also end the reading itself (a read() of a pipe returns EINTR): what was read is partial.
+    util::throw_if_interrupted("while reading the logs");
     options.progress({path, scanner.counts().records, counter.bytes(), true});
     builder.add_source({path, scanner.format(), scanner.reader_description(), scanner.counts(), scanner.damage()},
                        scanner.unrecognised());
@@ -110,6 +115,7 @@ void scan_range(const std::string& path, std::uint64_t begin, std::uint64_t end,
         for (std::uint64_t events = 1; scanner.next(event); ++events) {
             result.builder->add(event);
             if (events % k_progress_every != 0) continue;
+            if (util::interrupted()) break;  // the caller throws once every range has stopped
             progress.add(scanner.counts().records - reported_records, line_counter.bytes() - reported_bytes);
             reported_records = scanner.counts().records;
             reported_bytes = line_counter.bytes();
@@ -150,6 +156,7 @@ bool scan_parallel(const std::string& path, std::uint64_t size, unsigned jobs, c
                              std::ref(progress), std::ref(results[i]));
     }
     for (auto& thread : threads) thread.join();
+    util::throw_if_interrupted("while reading the logs");
 
     logs::ScanCounts counts;
     logs::Unrecognised unrecognised;

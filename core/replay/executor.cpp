@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/util/interrupt.hpp"
+
 namespace schemaflip::replay {
 namespace {
 
@@ -65,9 +67,60 @@ std::optional<std::pair<SideResult, SideResult>> read_after_wal(SidePair& reader
     return std::make_pair(std::move(primary), std::move(shadow));
 }
 
-}  // namespace
+// The sides whose connections failed; unknown when neither says so (a failure that is not the connection's).
+Side lost_sides(const SidePair& pair) {
+    const bool primary = pair.primary && pair.primary->connection_lost();
+    const bool shadow = pair.shadow && pair.shadow->connection_lost();
+    if (primary && shadow) return Side::both;
+    if (primary) return Side::primary;
+    if (shadow) return Side::shadow;
+    return Side::unknown;
+}
 
-ReadOutcome run_read(SidePair& readers, const Statement& statement, const ExecutionSettings& settings) {
+// Opens a lost connection again, pausing before each attempt; the last failure when none succeeds.
+std::optional<UnavailableError> reopen(db::Database& database) {
+    std::optional<UnavailableError> failure;
+    for (const auto pause : k_reconnect_pauses) {
+        std::this_thread::sleep_for(pause);
+        util::throw_if_interrupted("while reconnecting");
+        try {
+            database.reconnect(k_reconnect_connect_timeout_seconds);
+            return std::nullopt;
+        } catch (const UnavailableError& error) {
+            failure = error;
+        }
+    }
+    return failure;
+}
+
+// Whether the connection still gets an answer (a read bounded like any other: a 2 s statement timeout).
+bool answers(db::Database& database) {
+    if (database.connection_lost()) return false;
+    try {
+        return database.query_read_only("SELECT 1", std::chrono::milliseconds(2000)).ok;
+    } catch (const UnavailableError&) {
+        return false;
+    }
+}
+
+// Reopens every lost connection of the pair; SideUnavailable naming the sides that stay unreachable, or
+// the original failure's side when no connection was lost (the server failed, not the connection).
+void reopen_lost(SidePair& readers, const UnavailableError& cause) {
+    const Side lost = lost_sides(readers);
+    if (lost == Side::unknown) throw SideUnavailable(Side::unknown, 0, cause);
+    std::optional<UnavailableError> primary_failure, shadow_failure;
+    if (readers.primary->connection_lost()) primary_failure = reopen(*readers.primary);
+    if (readers.shadow->connection_lost()) shadow_failure = reopen(*readers.shadow);
+    // One side is gone for good; the other may have gone with it (one server for both) without having been
+    // used since: a short read tells, so the report does not name one side when both are down.
+    if (primary_failure && !shadow_failure && !answers(*readers.shadow)) shadow_failure = primary_failure;
+    if (shadow_failure && !primary_failure && !answers(*readers.primary)) primary_failure = shadow_failure;
+    if (primary_failure && shadow_failure) throw SideUnavailable(Side::both, k_reconnect_attempts, *primary_failure);
+    if (primary_failure) throw SideUnavailable(Side::primary, k_reconnect_attempts, *primary_failure);
+    if (shadow_failure) throw SideUnavailable(Side::shadow, k_reconnect_attempts, *shadow_failure);
+}
+
+ReadOutcome run_read_once(SidePair& readers, const Statement& statement, const ExecutionSettings& settings) {
     ReadOutcome outcome;
     std::pair<SideResult, SideResult> sides;
     if (settings.wal != nullptr) {
@@ -99,13 +152,47 @@ ReadOutcome run_read(SidePair& readers, const Statement& statement, const Execut
         outcome.primary = std::move(primary);
         outcome.shadow = std::move(shadow);
     }
+    outcome.done = true;
     return outcome;
+}
+
+}  // namespace
+
+const char* to_string(Side side) {
+    switch (side) {
+        case Side::primary: return "primary";
+        case Side::shadow: return "shadow";
+        case Side::both: return "both";
+        case Side::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+ReadOutcome run_read(SidePair& readers, const Statement& statement, const ExecutionSettings& settings) {
+    for (int retry = 0;; ++retry) {
+        try {
+            return run_read_once(readers, statement, settings);
+        } catch (const SideUnavailable&) {
+            throw;
+        } catch (const UnavailableError& error) {
+            if (retry == k_read_retries) throw SideUnavailable(lost_sides(readers), k_reconnect_attempts, error);
+            reopen_lost(readers, error);
+        }
+    }
 }
 
 WriteOutcome run_write(SidePair& writers, const Statement& statement, const ExecutionSettings& settings) {
     WriteOutcome outcome;
-    SideResult primary = side_of(writers.primary->try_execute(statement.sql, settings.timeout));
-    SideResult shadow = side_of(writers.shadow->try_execute(statement.sql, settings.timeout));
+    // A write is not idempotent: whether a lost connection applied it is unknown, so it is never retried.
+    const auto write_on = [&](db::Database& database) {
+        try {
+            return side_of(database.try_execute(statement.sql, settings.timeout));
+        } catch (const UnavailableError& error) {
+            throw SideUnavailable(lost_sides(writers), 0, error);
+        }
+    };
+    SideResult primary = write_on(*writers.primary);
+    SideResult shadow = write_on(*writers.shadow);
     const Comparison comparison = compare_results(primary, shadow, *statement.info, settings.compare);
     outcome.difference = comparison.difference;
     outcome.detail = comparison.detail;
@@ -118,7 +205,10 @@ WriteOutcome run_write(SidePair& writers, const Statement& statement, const Exec
 
 void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(std::size_t, std::size_t)>& work) {
     if (jobs <= 1 || items <= 1) {
-        for (std::size_t item = 0; item < items; ++item) work(0, item);
+        for (std::size_t item = 0; item < items; ++item) {
+            util::throw_if_interrupted("during replay");
+            work(0, item);
+        }
         return;
     }
     std::atomic<std::size_t> next{0};
@@ -127,6 +217,7 @@ void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(
     const auto job = [&](std::size_t index) {
         for (std::size_t item = next++; item < items; item = next++) {
             try {
+                util::throw_if_interrupted("during replay");
                 work(index, item);
             } catch (...) {
                 const std::lock_guard lock(failure_mutex);

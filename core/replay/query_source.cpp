@@ -11,6 +11,7 @@
 #include "core/logs/line_source.hpp"
 #include "core/sql/query_text.hpp"
 #include "core/util/error.hpp"
+#include "core/util/interrupt.hpp"
 
 namespace schemaflip::replay {
 namespace {
@@ -107,7 +108,26 @@ private:
     std::string m_key;
 };
 
-void record(Verdict verdict, std::string text, std::string origin, SourceSummary& summary, QueryStream& stream) {
+// A statement's place: its interned prefix and the number after it.
+struct Origin {
+    std::uint32_t prefix = 0;
+    std::uint64_t number = 0;
+};
+
+// The index of `prefix` in stream.origin_prefixes, added when new; the last one is checked first, since
+// consecutive statements come from the same file (a search is rare: one per file of a log).
+std::uint32_t intern_origin(QueryStream& stream, const std::string& prefix) {
+    auto& prefixes = stream.origin_prefixes;
+    if (!prefixes.empty() && prefixes.back() == prefix) return static_cast<std::uint32_t>(prefixes.size() - 1);
+    const auto found = std::find(prefixes.begin(), prefixes.end(), prefix);
+    if (found != prefixes.end()) return static_cast<std::uint32_t>(found - prefixes.begin());
+    prefixes.push_back(prefix);
+    return static_cast<std::uint32_t>(prefixes.size() - 1);
+}
+
+void record(Verdict verdict, std::string text, Origin origin, SourceSummary& summary, QueryStream& stream) {
+    // Reading a large log takes a while: SIGINT/SIGTERM (replay holds a util::InterruptGuard) stop it here.
+    if (summary.statements % 4096 == 0) util::throw_if_interrupted("while reading the queries");
     ++summary.statements;
     if (verdict.what == Verdict::What::skip) {
         ++summary.skipped[verdict.reason];
@@ -116,7 +136,7 @@ void record(Verdict verdict, std::string text, std::string origin, SourceSummary
     const bool write = verdict.what == Verdict::What::write;
     ++(write ? summary.writes : summary.reads);
     if (!write) stream.reads.push_back(stream.statements.size());
-    stream.statements.push_back({std::move(text), std::move(origin), write, std::move(verdict.info)});
+    stream.statements.push_back({std::move(text), origin.prefix, write, origin.number, std::move(verdict.info)});
 }
 
 std::string read_text(const std::string& path) {
@@ -153,8 +173,9 @@ std::optional<Json> json_document(const std::string& path) {
 void load_sql_file(const std::string& path, Classifier& classifier, QueryStream& stream) {
     SourceSummary summary{path, "sql", 0, 0, 0, {}};
     std::size_t number = 0;
+    const std::uint32_t prefix = intern_origin(stream, path + "#");
     for (auto& statement : sql::split_statements(read_text(path))) {
-        const std::string origin = path + "#" + std::to_string(++number);
+        const Origin origin{prefix, ++number};
         for (auto& piece : classifier.pieces(std::move(statement))) {
             auto verdict = classifier.judge(piece);
             record(std::move(verdict), std::move(piece), origin, summary, stream);
@@ -186,7 +207,7 @@ void load_log(const std::string& path, const SourceOptions& options, Classifier&
             }
             text = std::move(*bound);
         }
-        const std::string origin = event.source + ":" + std::to_string(event.line);
+        const Origin origin{intern_origin(stream, event.source + ":"), event.line};
         for (auto& piece : classifier.pieces(std::move(text))) {
             auto verdict = classifier.judge(piece);
             record(std::move(verdict), std::move(piece), origin, summary, stream);
@@ -245,13 +266,26 @@ void load_profile(const Json& document, const std::string& path, const SourceOpt
         for (std::uint64_t k = 0; k < copies; ++k) slots.push_back({(static_cast<double>(k) + 0.5) / static_cast<double>(copies), i});
     }
     std::stable_sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) { return a.due < b.due; });
+    std::vector<std::uint32_t> prefixes;
+    for (const auto& entry : entries) {
+        // One prefix per fingerprint: no search for an equal one (a profile has thousands).
+        prefixes.push_back(static_cast<std::uint32_t>(stream.origin_prefixes.size()));
+        stream.origin_prefixes.push_back(path + "@" + entry.fingerprint);
+    }
     for (const auto& slot : slots) {
-        for (const auto& [verdict, text] : judged[slot.entry]) record(verdict, text, path + "@" + entries[slot.entry].fingerprint, summary, stream);
+        const Origin origin{prefixes[slot.entry], 0};
+        for (const auto& [verdict, text] : judged[slot.entry]) record(verdict, text, origin, summary, stream);
     }
     stream.sources.push_back(std::move(summary));
 }
 
 }  // namespace
+
+std::string origin_of(const QueryStream& stream, const Statement& statement) {
+    std::string origin = stream.origin_prefixes.at(statement.origin_prefix);
+    if (statement.origin_number != 0) origin += std::to_string(statement.origin_number);
+    return origin;
+}
 
 QueryStream load_queries(const std::vector<std::string>& paths, const SourceOptions& options) {
     QueryStream stream;

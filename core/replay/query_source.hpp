@@ -15,10 +15,13 @@
 namespace schemaflip::replay {
 
 struct Statement {
-    std::string sql;     // as it runs: one statement, bind parameters substituted
-    std::string origin;  // where it came from: "file:line", "file#n" (nth statement of a .sql file) or
-                         // "file@fingerprint" (a profile's example)
+    std::string sql;  // as it runs: one statement, bind parameters substituted
+    // Where it came from, spelt by origin_of(): "file:line", "file#n" (nth statement of a .sql file) or
+    // "file@fingerprint" (a profile's example), kept as an index into QueryStream::origin_prefixes and the
+    // number after it, so a stream of a million statements does not hold a million file names.
+    std::uint32_t origin_prefix = 0;
     bool write = false;  // a write or DDL, applied only with --apply-writes; otherwise a plain read
+    std::uint64_t origin_number = 0;  // 0: none (a profile's example)
     std::shared_ptr<const sql::StatementInfo> info;
 };
 
@@ -35,7 +38,11 @@ struct QueryStream {
     std::vector<Statement> statements;  // reads and writes, in the order of the files and within each
     std::vector<std::size_t> reads;     // indexes of the reads in `statements`: the positions replay walks
     std::vector<SourceSummary> sources;
+    std::vector<std::string> origin_prefixes;  // "file:", "file#", "file@fingerprint"
 };
+
+// A statement's origin as text: "file:line", "file#n" or "file@fingerprint".
+std::string origin_of(const QueryStream& stream, const Statement& statement);
 
 struct SourceOptions {
     logs::ScanOptions scan;

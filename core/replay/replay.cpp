@@ -64,6 +64,13 @@ std::string cut(const std::string& text) {
     return text.substr(0, end) + "…";
 }
 
+// Which databases became unavailable, as a phrase: "the shadow became unavailable".
+std::string unavailable_phrase(const std::string& side) {
+    if (side == "both") return "the primary and the shadow became unavailable";
+    if (side == "primary" || side == "shadow") return "the " + side + " became unavailable";
+    return "a database failed";
+}
+
 SideExample example_side(const SideResult& side) {
     SideExample example;
     example.ok = side.ok;
@@ -142,10 +149,15 @@ public:
 
 private:
     void open_connections();
+    SidePair open_pair(const db::OpenOptions& options) const;
     StageResult run_stage(const StagePlan& plan, bool last);
-    void run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<double>& primary_ms,
-                     std::vector<double>& shadow_ms);
+    void run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<std::uint64_t>& accounted,
+                     std::vector<double>& primary_ms, std::vector<double>& shadow_ms);
     void execute(const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes);
+    void account_done(StageResult& stage, const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes,
+                      std::vector<std::uint64_t>& accounted, std::vector<double>& primary_ms, std::vector<double>& shadow_ms);
+    void note_unavailable(const UnavailableError& error);
+    void summarize(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const;
     std::size_t writes_due(std::uint64_t position) const;
     void apply_writes(std::size_t count);
     void account(StageResult& stage, const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes,
@@ -171,18 +183,39 @@ private:
     WriteSummary m_write_summary;
     std::map<std::string, FingerprintLatency> m_latency;  // by fingerprint: a deterministic order
     std::vector<StageResult> m_stages;
+    std::optional<Unavailability> m_unavailable;
 };
+
+// Every connection replay opens says so in pg_stat_activity (unless the URL names an application), so a
+// DBA can tell them apart, and a test can drop them.
+constexpr const char* k_application_name = "schemaflip replay";
+
+// One connection to each side; SideUnavailable naming the side that cannot be reached.
+SidePair Replayer::open_pair(const db::OpenOptions& options) const {
+    const auto open = [&](const std::string& url, Side side) {
+        try {
+            return m_request.open(url, options);
+        } catch (const UnavailableError& error) {
+            throw SideUnavailable(side, 0, error);
+        }
+    };
+    SidePair pair;
+    pair.primary = open(m_request.endpoints.primary, Side::primary);
+    pair.shadow = open(m_request.endpoints.shadow, Side::shadow);
+    return pair;
+}
 
 void Replayer::open_connections() {
     const auto& endpoints = m_request.endpoints;
     db::OpenOptions reader;
     reader.read_only = true;
+    reader.application_name = k_application_name;
     const auto jobs = static_cast<std::size_t>(std::max(1, m_request.jobs));
-    for (std::size_t i = 0; i < jobs; ++i) {
-        m_readers.push_back({m_request.open(endpoints.primary, reader), m_request.open(endpoints.shadow, reader)});
-    }
+    for (std::size_t i = 0; i < jobs; ++i) m_readers.push_back(open_pair(reader));
     if (m_request.apply_writes && !m_writes.empty()) {
-        m_writers = {m_request.open(endpoints.primary, {}), m_request.open(endpoints.shadow, {})};
+        db::OpenOptions writer;
+        writer.application_name = k_application_name;
+        m_writers = open_pair(writer);
     }
     const auto& manifest = endpoints.manifest;
     if (manifest && manifest->sync == "logical") {
@@ -212,7 +245,7 @@ void Replayer::apply_writes(std::size_t count) {
         if (outcome.difference == DifferenceClass::none) continue;
         const std::string name = to_string(outcome.difference);
         ++m_write_summary.classes[name];
-        DifferenceExample example{0, true, statement.origin, cut(statement.sql), outcome.detail,
+        DifferenceExample example{0, true, origin_of(m_stream, statement), cut(statement.sql), outcome.detail,
                                   example_side(*outcome.primary), example_side(*outcome.shadow)};
         m_book.add(statement, name, is_mismatch(outcome.difference), std::move(example));
     }
@@ -257,7 +290,7 @@ void Replayer::account(StageResult& stage, const std::vector<std::uint64_t>& pos
         latency.primary.push_back(outcome.primary_ms);
         latency.shadow.push_back(outcome.shadow_ms);
         if (latency.examples.size() < k_examples) {
-            latency.examples.push_back({positions[i], false, statement.origin, cut(statement.sql),
+            latency.examples.push_back({positions[i], false, origin_of(m_stream, statement), cut(statement.sql),
                                         "primary " + number(outcome.primary_ms) + " ms, shadow " + number(outcome.shadow_ms) + " ms",
                                         std::nullopt, std::nullopt});
         }
@@ -265,7 +298,7 @@ void Replayer::account(StageResult& stage, const std::vector<std::uint64_t>& pos
             ++stage.same;
             continue;
         }
-        DifferenceExample example{positions[i], false, statement.origin, cut(statement.sql), outcome.detail,
+        DifferenceExample example{positions[i], false, origin_of(m_stream, statement), cut(statement.sql), outcome.detail,
                                   example_side(*outcome.primary), example_side(*outcome.shadow)};
         if (outcome.noisy) {
             ++stage.noisy;
@@ -281,7 +314,34 @@ void Replayer::account(StageResult& stage, const std::vector<std::uint64_t>& pos
     }
 }
 
-void Replayer::judge(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const {
+void Replayer::account_done(StageResult& stage, const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes,
+                            std::vector<std::uint64_t>& accounted, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) {
+    std::vector<std::uint64_t> done_positions;
+    std::vector<ReadOutcome> done;
+    for (std::size_t i = 0; i < outcomes.size() && i < positions.size(); ++i) {
+        if (!outcomes[i].done) continue;
+        done_positions.push_back(positions[i]);
+        done.push_back(std::move(outcomes[i]));
+    }
+    account(stage, done_positions, done, primary_ms, shadow_ms);
+    accounted.insert(accounted.end(), done_positions.begin(), done_positions.end());
+}
+
+void Replayer::note_unavailable(const UnavailableError& error) {
+    Unavailability unavailable;
+    const auto* side = dynamic_cast<const SideUnavailable*>(&error);
+    unavailable.side = to_string(side ? side->side() : Side::unknown);
+    unavailable.reconnect_attempts = side ? side->reconnect_attempts() : 0;
+    unavailable.stage = m_stages.size() + 1;
+    unavailable.error = error.what();
+    if (!error.reason().empty()) unavailable.error += ": " + error.reason();
+    for (char& c : unavailable.error) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    m_unavailable = std::move(unavailable);
+}
+
+void Replayer::summarize(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const {
     const auto compared = static_cast<double>(stage.compared);
     stage.mismatch_rate = stage.compared ? static_cast<double>(stage.mismatches) / compared : 0.0;
     stage.error_rate = stage.compared ? static_cast<double>(stage.errors) / compared : 0.0;
@@ -290,6 +350,10 @@ void Replayer::judge(StageResult& stage, std::vector<double>& primary_ms, std::v
     if (stage.compared > 0) {
         stage.latency_ratio_p95 = latency_ratio(stage.shadow.p95_ms, stage.primary.p95_ms, m_request.plan.latency_floor_ms);
     }
+}
+
+void Replayer::judge(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const {
+    summarize(stage, primary_ms, shadow_ms);
     if (stage.compared < stage.plan.min_queries) {
         stage.status = StageStatus::insufficient;
         return;
@@ -309,15 +373,22 @@ void Replayer::judge(StageResult& stage, std::vector<double>& primary_ms, std::v
 
 // Runs a stretch's reads in batches so progress can be told between them. The batches keep the walk's
 // order and writes still run between the reads around them, so the outcome is that of one batch.
-void Replayer::run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<double>& primary_ms,
-                           std::vector<double>& shadow_ms) {
+void Replayer::run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<std::uint64_t>& accounted,
+                           std::vector<double>& primary_ms, std::vector<double>& shadow_ms) {
     for (std::size_t begin = 0; begin < routed.size(); begin += k_progress_batch) {
         const std::size_t end = std::min(routed.size(), begin + k_progress_batch);
         const std::vector<std::uint64_t> batch(routed.begin() + static_cast<std::ptrdiff_t>(begin),
                                                routed.begin() + static_cast<std::ptrdiff_t>(end));
         std::vector<ReadOutcome> outcomes;
-        execute(batch, outcomes);
+        try {
+            execute(batch, outcomes);
+        } catch (const UnavailableError&) {
+            // The reads of the batch that did complete are counted: the aborted stage shows what was compared.
+            account_done(stage, batch, outcomes, accounted, primary_ms, shadow_ms);
+            throw;
+        }
         account(stage, batch, outcomes, primary_ms, shadow_ms);
+        accounted.insert(accounted.end(), batch.begin(), batch.end());
         m_request.progress({m_stages.size() + 1, m_request.plan.stages.size(), stage.plan.percent, stage.compared,
                             stage.plan.min_queries, false});
     }
@@ -331,17 +402,28 @@ StageResult Replayer::run_stage(const StagePlan& plan, bool last) {
     const std::uint64_t bound = m_request.plan.max_passes * reads;
     std::uint64_t wanted = plan.min_queries;
     std::uint64_t reach = last ? std::max(reads, m_position) : m_position;
-    std::vector<std::uint64_t> routed;
+    std::vector<std::uint64_t> routed;  // as run: in the walk's order
     std::vector<double> primary_ms, shadow_ms;
-    // Lagged reads are not compared, so a stage walks on until it has its sample or the stream's bound.
-    for (;;) {
-        const Walk stretch = walk(m_request.plan.seed, plan.percent, m_position, wanted, reach, bound);
-        m_position = stretch.end;
-        run_batches(stage, stretch.routed, primary_ms, shadow_ms);
-        routed.insert(routed.end(), stretch.routed.begin(), stretch.routed.end());
-        if (stage.compared >= plan.min_queries || m_position >= bound || stretch.routed.empty()) break;
-        wanted = plan.min_queries - stage.compared;
-        reach = m_position;
+    try {
+        // Lagged reads are not compared, so a stage walks on until it has its sample or the stream's bound.
+        for (;;) {
+            const Walk stretch = walk(m_request.plan.seed, plan.percent, m_position, wanted, reach, bound);
+            m_position = stretch.end;
+            run_batches(stage, stretch.routed, routed, primary_ms, shadow_ms);
+            if (stage.compared >= plan.min_queries || m_position >= bound || stretch.routed.empty()) break;
+            wanted = plan.min_queries - stage.compared;
+            reach = m_position;
+        }
+    } catch (const UnavailableError& error) {
+        // Counted as far as it went, and marked as such: an aborted stage neither passed nor failed its checks.
+        note_unavailable(error);
+        stage.end_position = routed.empty() ? stage.first_position : *std::max_element(routed.begin(), routed.end()) + 1;
+        m_position = stage.end_position;
+        stage.routing_digest = routing_digest(routed);
+        summarize(stage, primary_ms, shadow_ms);
+        stage.status = StageStatus::aborted;
+        stage.failed_checks.push_back(std::string("aborted: ") + unavailable_phrase(m_unavailable->side));
+        return stage;
     }
     m_request.progress({m_stages.size() + 1, m_request.plan.stages.size(), plan.percent, stage.compared, plan.min_queries, true});
     stage.end_position = m_position;
@@ -395,6 +477,14 @@ void Replayer::decide(ReplayReport& report) const {
                         " writes and no plain read";
         return;
     }
+    if (m_unavailable) {
+        // Nothing says the change is safe: the plan's answer to a failure, and exit 4 from the CLI.
+        report.decision = m_request.plan.on_failure == OnFailure::rollback ? Decision::rollback : Decision::hold;
+        const std::size_t index = m_unavailable->stage - 1;
+        report.reason = stage_name(index, m_stages.at(index)) + " aborted: " + unavailable_phrase(m_unavailable->side) + " (" +
+                        m_unavailable->error + ")";
+        return;
+    }
     std::uint64_t compared = 0;
     std::uint64_t mismatches = 0;
     for (std::size_t i = 0; i < m_stages.size(); ++i) {
@@ -441,7 +531,19 @@ ReplayReport Replayer::run() {
     m_write_summary.in_stream = m_writes.size();
 
     if (!m_stream.reads.empty()) {
-        open_connections();
+        try {
+            open_connections();
+        } catch (const UnavailableError& error) {
+            note_unavailable(error);
+            StageResult aborted;
+            aborted.plan = m_request.plan.stages.front();
+            aborted.status = StageStatus::aborted;
+            aborted.routing_digest = routing_digest({});
+            aborted.failed_checks.push_back(std::string("aborted: ") + unavailable_phrase(m_unavailable->side));
+            m_stages.push_back(std::move(aborted));
+        }
+    }
+    if (!m_stream.reads.empty() && !m_unavailable) {
         const auto& stages = m_request.plan.stages;
         for (std::size_t i = 0; i < stages.size(); ++i) {
             m_stages.push_back(run_stage(stages[i], i + 1 == stages.size()));
@@ -461,6 +563,7 @@ ReplayReport Replayer::run() {
     report.writes = std::move(m_write_summary);
     report.differences = std::move(m_book).take();
     report.flags = flags_of(report.differences);
+    report.unavailable = m_unavailable;
     return report;
 }
 
@@ -526,6 +629,7 @@ const char* to_string(StageStatus status) {
         case StageStatus::passed: return "passed";
         case StageStatus::failed: return "failed";
         case StageStatus::insufficient: return "insufficient";
+        case StageStatus::aborted: return "aborted";
         case StageStatus::not_run: return "not_run";
     }
     return "not_run";

@@ -27,7 +27,8 @@ struct LatencySummary {
     double p50_ms = 0, p95_ms = 0, p99_ms = 0;
 };
 
-enum class StageStatus { passed, failed, insufficient, not_run };
+// aborted: a database became unavailable while the stage ran; its counts are the reads completed until then.
+enum class StageStatus { passed, failed, insufficient, aborted, not_run };
 const char* to_string(StageStatus status);
 
 struct StageResult {
@@ -84,6 +85,14 @@ struct WriteSummary {
     std::map<std::string, std::uint64_t> classes;  // outcome differences of the applied writes
 };
 
+// Why a run ended early: a side's connection was lost and could not be opened again, or its server failed.
+struct Unavailability {
+    std::string side;             // primary, shadow, both, or unknown (the failure did not say)
+    std::size_t stage = 0;        // 1-based: the stage that was running (aborted)
+    std::string error;            // the last failure, one line, redacted
+    int reconnect_attempts = 0;   // made before giving up (0 for a write or a failed server)
+};
+
 struct ReplayReport {
     Decision decision = Decision::hold;
     std::string reason;
@@ -99,6 +108,7 @@ struct ReplayReport {
     WriteSummary writes;
     std::vector<DifferenceGroup> differences;
     std::vector<std::string> flags;  // compatibility flags seen: RESULT_SHAPE_WIDENED, …
+    std::optional<Unavailability> unavailable;  // set when a database became unavailable (the run's exit is 4)
 };
 
 nlohmann::ordered_json to_json(const ReplayReport& report);

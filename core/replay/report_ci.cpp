@@ -78,7 +78,8 @@ util::AnnotationLevel level_of(const DifferenceGroup& group) {
 }
 
 bool stage_failed(const StageResult& stage) {
-    return stage.status == StageStatus::failed || stage.status == StageStatus::insufficient;
+    return stage.status == StageStatus::failed || stage.status == StageStatus::insufficient ||
+           stage.status == StageStatus::aborted;
 }
 
 std::string stage_summary(const StageResult& stage) {

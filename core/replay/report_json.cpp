@@ -132,6 +132,14 @@ json writes_json(const WriteSummary& writes) {
     return {{"apply", writes.apply}, {"in_stream", writes.in_stream}, {"applied", writes.applied}, {"classes", std::move(classes)}};
 }
 
+json unavailable_json(const std::optional<Unavailability>& unavailable) {
+    if (!unavailable) return nullptr;
+    return {{"side", unavailable->side},
+            {"stage", unavailable->stage},
+            {"error", unavailable->error},
+            {"reconnect_attempts", unavailable->reconnect_attempts}};
+}
+
 }  // namespace
 
 json to_json(const ReplayReport& report) {
@@ -153,7 +161,8 @@ json to_json(const ReplayReport& report) {
             {"stages", std::move(stages)},
             {"writes", writes_json(report.writes)},
             {"differences", std::move(differences)},
-            {"flags", report.flags}};
+            {"flags", report.flags},
+            {"unavailable", unavailable_json(report.unavailable)}};
 }
 
 }  // namespace schemaflip::replay

@@ -18,6 +18,7 @@
 #include "core/shadow/logical_sync.hpp"
 #include "core/sql/statement_info.hpp"
 #include "core/util/error.hpp"
+#include "support/child_process.hpp"
 #include "support/test_support.hpp"
 
 using namespace schemaflip;
@@ -1017,91 +1018,7 @@ TEST_CASE("shadow up --sync logical carries the URL's password to the subscripti
     CHECK(sync_leftovers(*admin_url, primary.url(), primary.name(), shadow_name) == "");
 }
 
-namespace {
-
-// The real binary as a child process, its stderr read line by line, so a test can signal it mid-way.
-class Child {
-public:
-    explicit Child(const std::vector<std::string>& args) {
-        int pipe_fds[2];
-        REQUIRE(::pipe(pipe_fds) == 0);
-        std::vector<std::string> argv_text = {SCHEMAFLIP_BINARY};
-        argv_text.insert(argv_text.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& arg : argv_text) argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            const int null = ::open("/dev/null", O_RDWR);
-            ::dup2(null, 0);
-            ::dup2(null, 1);
-            ::dup2(pipe_fds[1], 2);
-            ::close(pipe_fds[0]);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-        ::close(pipe_fds[1]);
-        m_err = pipe_fds[0];
-    }
-    ~Child() {
-        if (m_pid > 0 && !m_exit) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, nullptr, 0);
-        }
-        ::close(m_err);
-    }
-    Child(const Child&) = delete;
-    Child& operator=(const Child&) = delete;
-
-    // Reads stderr until it holds `text`; false when the child ended or `seconds` passed first.
-    bool wait_for(const std::string& text, int seconds) {
-        for (int waited = 0; waited < seconds * 10; ++waited) {
-            if (m_stderr.find(text) != std::string::npos) return true;
-            if (read_some(100) == Read::closed) break;
-        }
-        return m_stderr.find(text) != std::string::npos;
-    }
-
-    void signal(int number) { ::kill(m_pid, number); }
-
-    // The exit code (128 + N when killed by signal N); kills it after `seconds`.
-    int wait_exit(int seconds) {
-        for (int waited = 0; waited < seconds * 10 && !m_exit; ++waited) {
-            int status = 0;
-            if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-                m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-                break;
-            }
-            // A closed pipe polls at once: the child may still be exiting.
-            if (read_some(100) == Read::closed) ::usleep(100'000);
-        }
-        while (read_some(0) == Read::data) {
-        }
-        return m_exit.value_or(-1);
-    }
-
-    const std::string& err() const { return m_stderr; }
-
-private:
-    enum class Read { data, nothing, closed };
-
-    Read read_some(int timeout_ms) {
-        pollfd fd{m_err, POLLIN, 0};
-        if (::poll(&fd, 1, timeout_ms) <= 0) return Read::nothing;
-        char buffer[4096];
-        const auto size = ::read(m_err, buffer, sizeof buffer);
-        if (size <= 0) return Read::closed;
-        m_stderr.append(buffer, static_cast<std::size_t>(size));
-        return Read::data;
-    }
-
-    pid_t m_pid = -1;
-    int m_err = -1;
-    std::string m_stderr;
-    std::optional<int> m_exit;
-};
-
-}  // namespace
+using test::Child;
 
 TEST_CASE("shadow up --sync logical stopped by a signal removes everything and exits 130; a timeout exits 4") {
     const auto admin_url = test::postgres_url();

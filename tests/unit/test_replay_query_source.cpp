@@ -71,7 +71,7 @@ TEST_CASE("the Chinook application log: reads, writes and DDL in log order, tran
     CHECK(stream.statements.size() == 42);
     // Log order: the first statement is the first read, the first write follows the 30th read.
     CHECK(stream.statements.front().sql.starts_with("SELECT a.title, ar.name FROM album a"));
-    CHECK(stream.statements.front().origin == path + ":6");
+    CHECK(origin_of(stream, stream.statements.front()) == path + ":6");
     CHECK(stream.reads[29] == 29);
     CHECK(stream.statements[30].write);
     CHECK(stream.statements[30].sql.starts_with("INSERT INTO invoice "));
@@ -94,7 +94,7 @@ TEST_CASE("extended-protocol statements run with their logged bind values") {
     }
     CHECK(stream.statements[stream.reads[2]].sql.find("t.test = 'aaaa'") != std::string::npos);
     CHECK(stream.statements[stream.reads[3]].sql.find("t.test = 'iiii'") != std::string::npos);
-    CHECK(stream.statements[stream.reads[3]].origin == path + ":14");
+    CHECK(origin_of(stream, stream.statements[stream.reads[3]]) == path + ":14");
 }
 
 TEST_CASE("a .sql file: split by the parser's splitter, each statement classified") {
@@ -127,7 +127,7 @@ TEST_CASE("a .sql file: split by the parser's splitter, each statement classifie
     CHECK(skipped(source, skip::k_unparsed) == 1);
     REQUIRE(stream.reads.size() == 2);
     CHECK(stream.statements[stream.reads[1]].sql.ends_with("\nSELECT ';' AS text"));
-    CHECK(stream.statements[stream.reads[1]].origin == path + "#3");
+    CHECK(origin_of(stream, stream.statements[stream.reads[1]]) == path + "#3");
 }
 
 TEST_CASE("a workload profile replays its examples in proportion to their counts") {
@@ -156,7 +156,7 @@ TEST_CASE("a workload profile replays its examples in proportion to their counts
         CHECK(skipped(source, skip::k_profile_write) == write_count);
         // Interleaved, not grouped: the first reads are all different statements.
         CHECK(stream.statements[0].info->fingerprint != stream.statements[1].info->fingerprint);
-        CHECK(stream.statements[0].origin.starts_with(literal + "@"));
+        CHECK(origin_of(stream, stream.statements[0]).starts_with(literal + "@"));
     }
     SUBCASE("scaled down to the limit, each fingerprint still at least once") {
         SourceOptions options;
