@@ -21,7 +21,7 @@ struct OpenOptions {
     int connect_timeout_seconds = 10;
     // PostgreSQL: the application_name the server shows for the session (pg_stat_activity), unless the URL,
     // PGAPPNAME or an earlier setting names one (libpq's fallback_application_name). Empty: libpq's default.
-    std::string application_name;
+    std::string application_name{};
 };
 
 // One statement's outcome when its failure is a result rather than a problem (replay compares them):

@@ -530,20 +530,10 @@ ReplayReport Replayer::run() {
     m_write_summary.apply = m_request.apply_writes;
     m_write_summary.in_stream = m_writes.size();
 
+    // A database that cannot be reached at the start is an error (exit 4, no report): nothing was compared.
+    // One lost later ends the run with a report of what was (note_unavailable).
+    if (!m_stream.reads.empty()) open_connections();
     if (!m_stream.reads.empty()) {
-        try {
-            open_connections();
-        } catch (const UnavailableError& error) {
-            note_unavailable(error);
-            StageResult aborted;
-            aborted.plan = m_request.plan.stages.front();
-            aborted.status = StageStatus::aborted;
-            aborted.routing_digest = routing_digest({});
-            aborted.failed_checks.push_back(std::string("aborted: ") + unavailable_phrase(m_unavailable->side));
-            m_stages.push_back(std::move(aborted));
-        }
-    }
-    if (!m_stream.reads.empty() && !m_unavailable) {
         const auto& stages = m_request.plan.stages;
         for (std::size_t i = 0; i < stages.size(); ++i) {
             m_stages.push_back(run_stage(stages[i], i + 1 == stages.size()));
