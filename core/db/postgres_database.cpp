@@ -213,7 +213,11 @@ public:
             rows = tx.exec(std::string(sql));
         } catch (const pqxx::sql_error& e) {
             if (is_server_side_failure(e.sqlstate())) {
-                lose(UnavailableError("PostgreSQL refused the statement on " + m_redacted, clean(e.what())));
+                // A cancelled statement or a missing privilege leaves the session usable; a server going
+                // away (57P01...) or a broken protocol does not.
+                UnavailableError error("PostgreSQL refused the statement on " + m_redacted, clean(e.what()));
+                if (is_connection_failure(e.sqlstate())) lose(std::move(error));
+                throw error;
             }
             throw InputError("PostgreSQL statement failed on " + m_redacted, clean(e.what()));
         } catch (const pqxx::broken_connection& e) {
