@@ -22,7 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         schemaflip::fuzz::require(events == counts.executed_statements + counts.errors, "one event per statement or error");
         builder.add_source({"fuzz.log", scanner.format(), scanner.reader_description(), counts, scanner.damage()},
                            scanner.unrecognised());
-        (void)schemaflip::profile::to_json(std::move(builder).finish()).dump();
+        // As cli/output.cpp writes it: log text need not be UTF-8, and such bytes become U+FFFD.
+        (void)schemaflip::profile::to_json(std::move(builder).finish())
+            .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     });
     return 0;
 }
