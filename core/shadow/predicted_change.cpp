@@ -4,6 +4,7 @@
 
 #include "core/shadow/shadow_engine.hpp"
 #include "core/util/error.hpp"
+#include "core/util/document_fields.hpp"
 
 namespace schemaflip::shadow {
 namespace {
@@ -23,7 +24,7 @@ Json parse_predictions(const std::filesystem::path& path) {
 }
 
 void check_predictions(const Json& document, const std::string& source) {
-    if (!document.is_object() || document.value("kind", "") != "predictions") {
+    if (util::document_kind(document) != "predictions") {
         throw InputError(source + " is not a predictions document", "its \"kind\" is not \"predictions\"",
                          "write one with 'schemaflip predict', or give a SQL file with --ddl");
     }
