@@ -35,10 +35,12 @@ for target in "${targets[@]}"; do
   for seeds in "$root/fuzz/corpus/$target" "$root/fixtures/fuzz-regressions/$target"; do
     [[ -d $seeds ]] && inputs+=("$seeds")
   done
+  options=()
+  [[ $target == doc_* ]] && options+=(-dict="$root/fuzz/json.dict")
   status=0
   # The outer timeout only guards against a fuzzer that never starts; libFuzzer stops itself.
   timeout $((seconds + 300)) "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${inputs[@]}" >"$work/log" 2>&1 || status=$?
+    -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${options[@]}" "${inputs[@]}" >"$work/log" 2>&1 || status=$?
   # libFuzzer's last status line: executions, coverage (edges), features, corpus; then the mean speed.
   summary=$(grep -E '^#[0-9]+[[:space:]]+[A-Z]+[[:space:]]+cov:' "$work/log" | tail -1 |
     sed -E 's/^#([0-9]+)[[:space:]]+[A-Z]+[[:space:]]+(cov: [0-9]+ ft: [0-9]+ corp: [^ ]+).*/\2 runs: \1/' || true)
