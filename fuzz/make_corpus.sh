@@ -144,4 +144,4 @@ for i, text in enumerate(["SELECT * FROM t WHERE a = $1 AND b = '$2' -- $3\n", "
     open(f"{corpus}/sql_text/params_{i}.sql", "w").write(text)
 PY
 du -sh "$corpus"
-for dir in "$corpus"/*; do printf '%-16s %3d files %6s\n' "$(basename "$dir")" "$(ls "$dir" | wc -l)" "$(du -sh "$dir" | cut -f1)"; done
+for dir in "$corpus"/*; do printf '%-16s %3d files %6s\n' "$(basename "$dir")" "$(find "$dir" -type f | wc -l)" "$(du -sh "$dir" | cut -f1)"; done
