@@ -10,6 +10,8 @@ packages=(
   python3 python3-jsonschema   # tests: JSON Schema validation of every document
   zsh fish                     # tests: the generated completions parse and complete in the real shells
   dpkg-dev file                # cpack's DEB generator: dpkg-shlibdeps finds the package's library dependencies
+  clang libclang-rt-14-dev     # the ASan+UBSan test run and the libFuzzer targets (scripts/fuzz.sh)
+  llvm                         # llvm-symbolizer: sanitizer reports with function names and file:line
 )
 
 missing=()

@@ -14,7 +14,7 @@ constexpr std::string_view k_header = "project,migration_id,ts,table,op,column,d
 // Splits one record starting at `pos`: quoted fields may hold commas, doubled quotes and line breaks.
 // Returns false at the end of the text. `well_formed` is false for a quote that never closes or text
 // after a closing quote.
-bool next_record(const std::string& text, std::size_t& pos, std::vector<std::string>& fields, bool& well_formed) {
+bool next_record(std::string_view text, std::size_t& pos, std::vector<std::string>& fields, bool& well_formed) {
     fields.clear();
     well_formed = true;
     if (pos >= text.size()) return false;
@@ -61,8 +61,10 @@ void read_history_csv(const std::filesystem::path& path, History& history) {
     if (!in) throw InputError("cannot read history " + path.string(), "the file cannot be opened");
     std::ostringstream buffer;
     buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    read_history_csv_text(buffer.str(), path.string(), history);
+}
 
+void read_history_csv_text(std::string_view text, const std::string& name, History& history) {
     std::size_t pos = 0;
     std::vector<std::string> fields;
     bool well_formed = true;
@@ -70,18 +72,19 @@ void read_history_csv(const std::filesystem::path& path, History& history) {
     std::string_view header(text.data(), header_end == std::string::npos ? text.size() : header_end);
     if (header.starts_with("\xEF\xBB\xBF")) header.remove_prefix(3);
     if (header != k_header) {
-        throw InputError("history " + path.string() + " is not a schema-history CSV",
+        throw InputError("history " + name + " is not a schema-history CSV",
                          "the first line must be '" + std::string(k_header) + "'",
                          "give a CSV in the format of shared/data/schema-history or a migrations directory");
     }
     next_record(text, pos, fields, well_formed);
     ++history.files_read;
 
+    const auto file_name = std::filesystem::path(name).filename().string();
     std::uint64_t line = 1;
     while (next_record(text, pos, fields, well_formed)) {
         ++line;
         if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
-        const auto where = path.filename().string() + " record " + std::to_string(line);
+        const auto where = file_name + " record " + std::to_string(line);
         if (!well_formed || fields.size() != k_columns) {
             history.problems.add(history.problems.bad_rows,
                                  where + ": expected 7 fields, found " + std::to_string(fields.size()));

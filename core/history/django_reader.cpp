@@ -52,6 +52,12 @@ std::string argument(const Operation& operation, const std::string& key, std::si
     return position < operation.arguments.positional.size() ? operation.arguments.positional[position] : std::string{};
 }
 
+// What a bracketed text holds: "(a, b)" → "a, b". Text too short to hold both brackets (a truncated
+// file, an empty tuple) holds nothing.
+std::string_view inside_brackets(std::string_view bracketed) {
+    return bracketed.size() < 2 ? std::string_view() : bracketed.substr(1, bracketed.size() - 2);
+}
+
 std::string field_type(const std::string& field) {
     const auto dot = field.find("models.");
     const auto start = dot == std::string::npos ? 0 : dot + 7;
@@ -92,15 +98,16 @@ private:
             const auto db_table = options->second.find("'db_table':");
             if (db_table != std::string::npos) {
                 const auto value = options->second.substr(db_table + 11);
-                table = util::ascii_lower(literal_value(split_arguments(value.substr(0, value.find_first_of(",}"))).front()));
+                const auto named = split_arguments(value.substr(0, value.find_first_of(",}")));
+                if (!named.empty()) table = util::ascii_lower(literal_value(named.front()));
             }
         }
         std::string columns;
         std::vector<std::string> many_to_many;
         const auto fields = operation.arguments.named.find("fields");
-        if (fields != operation.arguments.named.end() && fields->second.size() >= 2) {
-            for (const auto& tuple : split_arguments(std::string_view(fields->second).substr(1, fields->second.size() - 2))) {
-                const auto parts = split_arguments(std::string_view(tuple).substr(1, tuple.size() - 2));
+        if (fields != operation.arguments.named.end()) {
+            for (const auto& tuple : split_arguments(inside_brackets(fields->second))) {
+                const auto parts = split_arguments(inside_brackets(tuple));
                 if (parts.size() < 2) continue;
                 const auto name = util::ascii_lower(literal_value(parts[0]));
                 const auto type = field_type(parts[1]);
@@ -199,9 +206,12 @@ private:
 }  // namespace
 
 void read_django_migration(const fs::path& file, const std::string& project, History& history) {
-    const auto read = read_migration_text(file, history);
-    if (!read) return;
-    const std::string& text = *read;
+    const auto text = read_migration_text(file, history);
+    if (text) read_django_migration_text(*text, file, project, history);
+}
+
+void read_django_migration_text(const std::string& text, const fs::path& file, const std::string& project,
+                                History& history) {
     DjangoMigrationReader reader(file, project, history);
     reader.read(text);
     const bool merge_only = text.find("operations = []") != std::string::npos;

@@ -59,6 +59,9 @@ std::string format_iso_timestamp(std::int64_t ts);
 // Readers, one per format. Each appends to `history` and never throws for bad content; a path that
 // cannot be opened at all throws InputError.
 void read_history_csv(const std::filesystem::path& path, History& history);
+// The same over the file's bytes; `name` stands for the file in messages. Throws InputError when the
+// header line is not the schema-history header.
+void read_history_csv_text(std::string_view text, const std::string& name, History& history);
 // `project` names the events; `root` is where relative migration ids start.
 void read_sql_migration(const std::filesystem::path& file, const std::filesystem::path& root,
                         const std::string& project, History& history);
@@ -67,6 +70,14 @@ void read_sql_migration(const std::filesystem::path& file, const std::filesystem
 std::string up_section(const std::string& text);
 void read_rails_migration(const std::filesystem::path& file, const std::string& project, History& history);
 void read_django_migration(const std::filesystem::path& file, const std::string& project, History& history);
+// The migration readers over a file's bytes (the fuzzers feed them): `file` gives only the names (and,
+// when the name has no timestamp, the modification time if such a file exists).
+void read_sql_migration_text(const std::string& text, const std::filesystem::path& file, const std::filesystem::path& root,
+                             const std::string& project, History& history);
+void read_rails_migration_text(const std::string& text, const std::filesystem::path& file, const std::string& project,
+                               History& history);
+void read_django_migration_text(const std::string& text, const std::filesystem::path& file, const std::string& project,
+                                History& history);
 // DDL statements seen in a query log, attributed to `project`.
 void read_profile_ddl(const profile::WorkloadProfile& profile, const std::string& project, History& history);
 

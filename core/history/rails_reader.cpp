@@ -3,6 +3,7 @@
 #include <fstream>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "core/history/history.hpp"
 #include "core/history/migration_events.hpp"
@@ -258,6 +259,14 @@ private:
     std::vector<std::string> m_block_indexes;
 };
 
+void read_rails_lines(std::istream& in, const fs::path& file, const std::string& project, History& history) {
+    RailsMigrationReader reader(file, project, history);
+    reader.read(in);
+    if (reader.events() == 0) {
+        history.problems.add(history.problems.unreadable_files, file.string() + ": no migration call recognised");
+    }
+}
+
 }  // namespace
 
 void read_rails_migration(const fs::path& file, const std::string& project, History& history) {
@@ -266,11 +275,13 @@ void read_rails_migration(const fs::path& file, const std::string& project, Hist
         history.problems.add(history.problems.unreadable_files, file.string() + ": cannot be opened");
         return;
     }
-    RailsMigrationReader reader(file, project, history);
-    reader.read(in);
-    if (reader.events() == 0) {
-        history.problems.add(history.problems.unreadable_files, file.string() + ": no migration call recognised");
-    }
+    read_rails_lines(in, file, project, history);
+}
+
+void read_rails_migration_text(const std::string& text, const fs::path& file, const std::string& project,
+                               History& history) {
+    std::istringstream in(text);
+    read_rails_lines(in, file, project, history);
 }
 
 }  // namespace schemaflip::history

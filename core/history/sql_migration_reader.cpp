@@ -21,7 +21,11 @@ std::string migration_name(const fs::path& file) {
 
 void read_sql_migration(const fs::path& file, const fs::path& root, const std::string& project, History& history) {
     const auto text = read_migration_text(file, history);
-    if (!text) return;
+    if (text) read_sql_migration_text(*text, file, root, project, history);
+}
+
+void read_sql_migration_text(const std::string& text, const fs::path& file, const fs::path& root,
+                             const std::string& project, History& history) {
     const auto name = migration_name(file);
     const auto ts = timestamp_from_name(name).value_or(file_mtime(file));
     std::error_code error;
@@ -30,7 +34,7 @@ void read_sql_migration(const fs::path& file, const fs::path& root, const std::s
 
     MigrationEvents events(history);
     events.event = {project, migration_id, ts, {}, {}, {}, {}};
-    events.emit_sql(up_section(*text), file.string());
+    events.emit_sql(up_section(text), file.string());
 }
 
 std::string up_section(const std::string& text) {

@@ -7,6 +7,7 @@
 
 #include "core/util/ascii_case.hpp"
 #include "core/util/error.hpp"
+#include "core/util/document_fields.hpp"
 
 namespace schemaflip::predict {
 namespace {
@@ -85,11 +86,11 @@ double Workload::statement_share(const std::string& table) const {
 }
 
 Workload workload_from_json(const json& document, const std::string& source, const schema::SchemaSnapshot* snapshot) {
-    if (!document.is_object() || document.value("kind", "") != "workload_profile") {
+    if (util::document_kind(document) != "workload_profile") {
         throw InputError(source + " is not a workload profile", "expected \"kind\": \"workload_profile\"",
                          "write one with 'schemaflip --format json analyze LOG -o profile.json'");
     }
-    if (document.value("schema_version", 0) != k_profile_version) {
+    if (util::document_version(document) != k_profile_version) {
         throw InputError("unsupported workload profile version in " + source,
                          "this schemaflip reads schema_version " + std::to_string(k_profile_version));
     }

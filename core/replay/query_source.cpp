@@ -11,6 +11,7 @@
 #include "core/logs/line_source.hpp"
 #include "core/sql/query_text.hpp"
 #include "core/util/error.hpp"
+#include "core/util/document_fields.hpp"
 #include "core/util/interrupt.hpp"
 
 namespace schemaflip::replay {
@@ -233,7 +234,7 @@ std::vector<ProfileEntry> profile_entries(const Json& document, const std::strin
             !item["count"].is_number_unsigned()) {
             throw InputError("workload profile " + path + " has a fingerprint without \"example\" or \"count\"");
         }
-        entries.push_back({item["example"].get<std::string>(), item.value("fingerprint", std::string()),
+        entries.push_back({item["example"].get<std::string>(), util::string_or(item, "fingerprint"),
                            item["count"].get<std::uint64_t>()});
     }
     return entries;
@@ -294,7 +295,7 @@ QueryStream load_queries(const std::vector<std::string>& paths, const SourceOpti
         if (is_sql_file(path)) {
             load_sql_file(path, classifier, stream);
         } else if (auto document = json_document(path)) {
-            const std::string kind = document->is_object() ? document->value("kind", std::string()) : std::string();
+            const std::string kind = util::document_kind(*document);
             if (kind == "workload_profile") {
                 load_profile(*document, path, options, classifier, stream);
             } else if (!kind.empty()) {

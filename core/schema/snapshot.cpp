@@ -7,6 +7,7 @@
 
 #include "core/util/ascii_case.hpp"
 #include "core/util/error.hpp"
+#include "core/util/document_fields.hpp"
 
 namespace schemaflip::schema {
 namespace {
@@ -201,10 +202,10 @@ nlohmann::ordered_json to_json(const SchemaSnapshot& snapshot) {
 }
 
 SchemaSnapshot snapshot_from_json(const nlohmann::json& document) {
-    if (!document.is_object() || document.value("kind", "") != "schema_snapshot") {
+    if (util::document_kind(document) != "schema_snapshot") {
         throw InputError("not a schema snapshot document", "expected \"kind\": \"schema_snapshot\"");
     }
-    if (document.value("schema_version", 0) != k_snapshot_schema_version) {
+    if (util::document_version(document) != k_snapshot_schema_version) {
         throw InputError("unsupported schema snapshot version",
                          "this schemaflip reads schema_version " + std::to_string(k_snapshot_schema_version));
     }

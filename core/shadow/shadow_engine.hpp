@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/shadow/shadow.hpp"
 #include "core/sql/statement_info.hpp"
 
@@ -24,6 +26,8 @@ PlannedChange load_ddl_change(const std::filesystem::path& path);
 // DDL. Throws InputError for a document that is not predictions or an ID without DDL, UsageError when no
 // ID was given and not exactly one event has DDL (the message lists those that do).
 PlannedChange load_predicted_change(const std::filesystem::path& path, const std::string& id);
+// The same over a parsed document; `source` names it in messages (fuzz/fuzz_doc_predictions.cpp feeds this).
+PlannedChange predicted_change_from_json(const nlohmann::json& document, const std::string& source, const std::string& id);
 // Parses `texts` (each may hold several statements) into a change; throws InputError naming `source`.
 PlannedChange plan_change(const std::string& source, const std::vector<std::string>& texts);
 

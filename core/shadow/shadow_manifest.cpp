@@ -7,6 +7,7 @@
 
 #include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
+#include "core/util/document_fields.hpp"
 
 namespace schemaflip::shadow {
 namespace {
@@ -101,7 +102,7 @@ OrderedJson to_json(const ShadowManifest& manifest) {
 }
 
 ShadowManifest manifest_from_json(const Json& document) {
-    if (!document.is_object() || document.value("kind", "") != "shadow_manifest") {
+    if (util::document_kind(document) != "shadow_manifest") {
         throw InputError("not a shadow manifest: \"kind\" is not \"shadow_manifest\"");
     }
     if (required<int>(document, "schema_version") != k_manifest_schema_version) {

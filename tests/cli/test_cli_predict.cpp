@@ -272,7 +272,8 @@ TEST_CASE("predict cli: shadow up --changes applies a predicted event by its ID,
     REQUIRE(up.exit_code == 0);
     CHECK(nlohmann::json::parse(test::read_file(manifest))["changes"][0]["id"] == id);
     auto copy = db::open_database(shadow.string(), {.read_only = true});
-    const auto* city = schema::introspect(*copy).find_table("Invoice")->find_column("BillingCity");
+    const auto after = schema::introspect(*copy);  // kept alive: city points into it
+    const auto* city = after.find_table("Invoice")->find_column("BillingCity");
     REQUIRE(city != nullptr);
     CHECK_FALSE(city->nullable);
     CHECK(test::run_cli({"shadow", "down", "--manifest", manifest.string()}).exit_code == 0);

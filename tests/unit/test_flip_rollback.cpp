@@ -16,8 +16,8 @@ namespace {
 
 constexpr const char* k_setup[] = {
     "CREATE TABLE parent (id integer PRIMARY KEY)",
-    "CREATE TABLE item (id integer PRIMARY KEY, name varchar(50) NOT NULL, price numeric(10,2) DEFAULT 0, "
-    "note text, parent_id integer, CONSTRAINT item_price_check CHECK (price >= 0))",
+    ("CREATE TABLE item (id integer PRIMARY KEY, name varchar(50) NOT NULL, price numeric(10,2) DEFAULT 0, "
+     "note text, parent_id integer, CONSTRAINT item_price_check CHECK (price >= 0))"),  // one statement, two lines
     "CREATE INDEX item_note_idx ON item (note)",
     "INSERT INTO parent VALUES (1), (2)",
     "INSERT INTO item VALUES (1, 'one', 1.50, 'first', 1), (2, 'two', 2.00, 'second', 2)",

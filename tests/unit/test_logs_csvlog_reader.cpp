@@ -46,7 +46,8 @@ TEST_CASE("csvlog reader counts every shared csv file's records as the independe
         if (counts["format"] != "csv") {
             continue;
         }
-        CAPTURE(name);
+        const std::string& file = name;  // clang 14: CAPTURE's lambda cannot capture a structured binding
+        CAPTURE(file);
         const auto result = read_csv_file(name);
         CHECK(result.records.size() == counts["records"].get<std::size_t>());
         CHECK(result.unrecognised == 0);
@@ -210,7 +211,8 @@ TEST_CASE("csvlog and jsonlog readers give the same records for the same 688 Pos
     REQUIRE(csv_sessions.size() == json_sessions.size());
     std::size_t multi_line = 0;
     for (const auto& [session, csv_records] : csv_sessions) {
-        CAPTURE(session);
+        const std::string& session_id = session;  // clang 14: no structured binding in CAPTURE
+        CAPTURE(session_id);
         REQUIRE(json_sessions.count(session) == 1);
         const auto& json_records = json_sessions.at(session);
         REQUIRE(csv_records.size() == json_records.size());

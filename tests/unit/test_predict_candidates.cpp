@@ -473,7 +473,8 @@ TEST_CASE("predict data patterns on PostgreSQL: type changes that really apply, 
         {"signed_up", "timestamp"}, {"seen_at", "timestamptz"}, {"born", "date"}};
     auto writer = db::open_database(scratch.url());
     for (const auto& [column, type] : expected_types) {
-        CAPTURE(column);
+        const std::string& column_name = column;  // clang 14: no structured binding in CAPTURE
+        CAPTURE(column_name);
         const auto* candidate = find_candidate(candidates, "accounts", "alter_column_type", column);
         REQUIRE(candidate != nullptr);
         REQUIRE(candidate->ddl.size() == 1);

@@ -139,7 +139,8 @@ TEST_CASE("predict change families: the history ops each family covers") {
         {"other", std::nullopt},
     };
     for (const auto& [op, family] : cases) {
-        CAPTURE(op);
+        const std::string op_name(op);  // clang 14: no structured binding in CAPTURE
+        CAPTURE(op_name);
         CHECK(predict::change_family_of(op) == family);
     }
     CHECK(predict::target_names() ==

@@ -74,7 +74,8 @@ TEST_CASE("malformed plans are bad input naming the field") {
         {R"([1, 2])", "plan"},
     };
     for (const auto& [text, field] : cases) {
-        CAPTURE(std::string(text));
+        const std::string document(text);  // clang 14: no structured binding in CAPTURE
+        CAPTURE(document);
         try {
             plan_from_json(nlohmann::json::parse(text));
             FAIL("accepted");

@@ -1,0 +1,2 @@
+ALTER TABLE users RENAME COLUMN login TO username;
+ALTER TABLE users DROP COLUMN email;

@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN email VARCHAR (300);
+ALTER TABLE users RENAME COLUMN username TO login;

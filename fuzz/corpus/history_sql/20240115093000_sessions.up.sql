@@ -1,0 +1,2 @@
+CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INTEGER NOT NULL);
+ALTER TABLE users RENAME TO accounts;

@@ -1,0 +1,6 @@
+CREATE TABLE invoices (
+    id BIGSERIAL PRIMARY KEY,
+    customer_id BIGINT NOT NULL REFERENCES customers (id),
+    amount_cents INTEGER NOT NULL
+);
+CREATE INDEX invoices_customer_id_idx ON invoices (customer_id);

@@ -1,0 +1,1 @@
+CREATE INDEX IX_Track_Rating ON Track (Rating)

@@ -1,0 +1,1 @@
+CREATE INDEX book_cheap_idx ON [book] (price) WHERE price < 10

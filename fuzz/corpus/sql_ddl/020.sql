@@ -1,0 +1,1 @@
+CREATE INDEX author_lower_name_idx ON author (lower(name))

@@ -1,0 +1,1 @@
+SELECT invoice_id, total FROM invoice WHERE total > 15 ORDER BY invoice_id

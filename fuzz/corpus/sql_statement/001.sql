@@ -1,0 +1,1 @@
+SELECT name FROM genre ORDER BY genre_id

@@ -1,0 +1,1 @@
+SELECT first_name, last_name, fax FROM customer WHERE country = 'Brazil' ORDER BY customer_id

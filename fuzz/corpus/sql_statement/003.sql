@@ -1,0 +1,1 @@
+SELECT t.name, t.composer, t.milliseconds FROM track t WHERE t.album_id = 1 ORDER BY t.track_id

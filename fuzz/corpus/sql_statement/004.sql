@@ -1,0 +1,1 @@
+SELECT a.Title, ar.Name FROM Album a JOIN Artist ar ON ar.ArtistId = a.ArtistId WHERE ar.ArtistId = 90 ORDER BY a.Title

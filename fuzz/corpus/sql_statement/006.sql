@@ -1,0 +1,1 @@
+SELECT t.Name, t.Milliseconds FROM Track t WHERE t.AlbumId = 3 ORDER BY t.TrackId

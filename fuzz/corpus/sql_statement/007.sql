@@ -1,0 +1,1 @@
+SELECT t.Name, t.Composer, t.UnitPrice FROM Track t WHERE t.AlbumId = 77 ORDER BY t.TrackId

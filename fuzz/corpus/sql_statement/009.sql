@@ -1,0 +1,1 @@
+SELECT * FROM Customer WHERE Email = 'ftremblay@gmail.com'

@@ -1,0 +1,1 @@
+SELECT name, random() AS draw FROM artist WHERE artist_id < 5 ORDER BY artist_id

@@ -1,0 +1,1 @@
+SELECT name FROM track LIMIT 3

@@ -1,0 +1,1 @@
+SELECT Name, random() AS draw FROM Artist WHERE ArtistId < 5 ORDER BY ArtistId

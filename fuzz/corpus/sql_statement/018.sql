@@ -1,0 +1,1 @@
+SELECT setval('replay_probe_seq', 1000)

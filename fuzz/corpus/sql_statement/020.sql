@@ -1,0 +1,1 @@
+SELECT nextval('replay_probe_seq')

@@ -1,0 +1,1 @@
+INSERT INTO artist (artist_id, name) VALUES (9999, 'replay must not insert this')

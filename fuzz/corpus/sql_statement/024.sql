@@ -1,0 +1,1 @@
+UPDATE Artist SET Name = 'replay must not update this' WHERE ArtistId = 1

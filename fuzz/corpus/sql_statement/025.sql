@@ -1,0 +1,1 @@
+DELETE FROM PlaylistTrack WHERE PlaylistId = 1

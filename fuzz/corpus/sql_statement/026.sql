@@ -1,0 +1,1 @@
+CREATE TABLE replay_must_not_create (a integer)

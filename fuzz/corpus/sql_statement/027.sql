@@ -1,0 +1,1 @@
+ALTER TABLE Artist ADD COLUMN replay_must_not_add integer

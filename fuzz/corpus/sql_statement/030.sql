@@ -1,0 +1,1 @@
+SELECT t.Name, t.Composer, t.Milliseconds FROM Track t WHERE t.AlbumId = 148 ORDER BY t.TrackId

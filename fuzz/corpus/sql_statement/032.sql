@@ -1,0 +1,1 @@
+SELECT c.Country, count(*) AS invoices, sum(i.Total) AS revenue FROM Invoice i JOIN Customer c ON c.CustomerId = i.CustomerId GROUP BY c.Country ORDER BY revenue DESC, c.Country

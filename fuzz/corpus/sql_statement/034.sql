@@ -1,0 +1,1 @@
+SELECT il.UnitPrice, il.Quantity, t.Name FROM InvoiceLine il JOIN Track t ON t.TrackId = il.TrackId WHERE il.InvoiceId = 98 ORDER BY il.InvoiceLineId

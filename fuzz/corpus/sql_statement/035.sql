@@ -1,0 +1,1 @@
+SELECT InvoiceId, Total FROM Invoice WHERE CustomerId = 5 AND BillingCountry = 'Czech Republic' ORDER BY InvoiceDate DESC

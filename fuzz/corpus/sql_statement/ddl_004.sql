@@ -1,0 +1,1 @@
+CREATE INDEX invoices_customer_id_idx ON invoices (customer_id)

@@ -1,0 +1,1 @@
+CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INTEGER NOT NULL)

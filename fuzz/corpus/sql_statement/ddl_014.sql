@@ -1,0 +1,1 @@
+ALTER TABLE Track RENAME COLUMN Composer TO Songwriter

@@ -1,0 +1,2 @@
+CREATE TRIGGER reading_audit AFTER INSERT ON reading BEGIN
+    INSERT INTO audit (what) VALUES ('read ' || new.minutes)

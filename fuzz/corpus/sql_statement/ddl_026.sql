@@ -1,0 +1,1 @@
+CREATE VIEW book_titles AS SELECT b.title, a.name AS author FROM [book] AS b LEFT JOIN author AS a ON a.id = b.author_id

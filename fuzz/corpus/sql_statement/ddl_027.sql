@@ -1,0 +1,1 @@
+CREATE VIEW reading_notes AS SELECT id, note FROM reading

@@ -1,0 +1,2 @@
+ALTER TABLE Track ADD COLUMN Rating INTEGER;
+CREATE INDEX IX_Track_Rating ON Track (Rating);
