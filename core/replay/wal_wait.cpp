@@ -1,4 +1,4 @@
-// WalWait: the primary's WAL position before a read, and the bounded wait for the shadow's slot to reach it.
+// WalWait: the primary's WAL position after a read, and the bounded wait for the shadow's slot to reach it.
 #include "core/replay/wal_wait.hpp"
 
 #include <charconv>

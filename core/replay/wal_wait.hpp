@@ -1,5 +1,5 @@
 // Logically synced shadows: a read is compared only once the shadow has applied the primary's WAL up to
-// the position taken just before the read, so both sides answer from the same logical state.
+// the position taken just after the primary's read, so the shadow holds every commit that read saw.
 #pragma once
 
 #include <atomic>
@@ -23,7 +23,8 @@ public:
     // there what it has applied).
     WalWait(std::string slot, std::chrono::milliseconds limit);
 
-    // pg_current_wal_lsn() on the primary.
+    // pg_current_wal_lsn() on the primary: the WAL written so far, which holds every commit a read can see
+    // (with synchronous_commit on, a commit becomes visible only once its WAL is flushed).
     std::uint64_t current_position(db::Database& primary) const;
     // Polls the slot's confirmed_flush_lsn on the primary until it reaches `position`; false when the limit
     // passes first (the read is then lagged, not compared). Throws UnavailableError when the slot is gone.
