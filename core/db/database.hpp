@@ -58,9 +58,13 @@ public:
 
     // query_read_only on this database and on `other` at the same time where both are PostgreSQL servers
     // (both sent, then both awaited; each timed from its send to its last result), else one after the other.
-    // Returns this database's outcome first.
+    // Returns this database's outcome first. On PostgreSQL consecutive reads through it may share one
+    // read-only transaction (a few milliseconds' worth; now() is then the same for them); any other call on
+    // the connection ends it, and so does end_shared_reads(), which a caller that pauses between reads calls.
     virtual std::pair<StatementOutcome, StatementOutcome> query_read_only_beside(Database& other, std::string_view sql,
                                                                                  std::chrono::milliseconds timeout);
+    // Rolls back the read-only transaction that reads through query_read_only_beside left open, if any.
+    virtual void end_shared_reads() {}
     // Runs one statement that may write, with the same timeout, errors coming back in the outcome.
     virtual StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) = 0;
 

@@ -195,6 +195,7 @@ public:
         m_connection.reset();
         m_other_type_names.clear();
         m_session_timeout = std::chrono::milliseconds(0);
+        m_shared = SharedReadTransaction();
         connect(connect_timeout_seconds);
     }
 
@@ -206,6 +207,7 @@ public:
     QueryResult query(std::string_view sql) override {
         QueryResult result;
         pqxx::result rows;
+        end_shared_reads();
         const auto started = std::chrono::steady_clock::now();
         check_usable();
         try {
@@ -238,6 +240,7 @@ public:
         // session's defaults), the statement, and a rollback that undoes what a read-only transaction still
         // allows (lo_create(), set_config(), temporary tables), so no lock outlives the statement.
         use_timeout(timeout);
+        end_shared_reads();
         std::array<PendingRead, 1> reads;
         reads[0].connection = m_connection->handle();
         read_only_everywhere(reads, sql, wait_limit(timeout));
@@ -252,8 +255,8 @@ public:
         use_timeout(timeout);
         beside->use_timeout(timeout);
         std::array<PendingRead, 2> reads;
-        reads[0].connection = m_connection->handle();
-        reads[1].connection = beside->m_connection->handle();
+        share_transaction(reads[0]);
+        beside->share_transaction(reads[1]);
         read_only_everywhere(reads, sql, wait_limit(timeout));
         util::throw_if_interrupted("during a read");
         // Both finished before either failure is thrown, so each connection knows whether it was lost and
@@ -272,6 +275,12 @@ public:
         }
         if (failure) std::rethrow_exception(failure);
         return {std::move(*mine), std::move(*theirs)};
+    }
+
+    void end_shared_reads() override {
+        if (!m_shared.open) return;
+        m_shared.open = false;
+        if (!m_lost && m_connection) execute("ROLLBACK");
     }
 
     StatementOutcome try_execute(std::string_view sql, std::chrono::milliseconds timeout) override {
@@ -350,13 +359,33 @@ private:
         return timeout.count() > 0 ? timeout + std::chrono::seconds(10) : std::chrono::milliseconds(0);
     }
 
+    // Fills in this connection's part of a read through query_read_only_beside: it joins the read-only
+    // transaction an earlier read left open, or opens one, and ends it once it holds k_shared_reads reads or
+    // has been open for k_shared_span.
+    void share_transaction(PendingRead& read) {
+        const auto now = std::chrono::steady_clock::now();
+        read.connection = m_connection->handle();
+        read.begin = !m_shared.open;
+        if (read.begin) {
+            m_shared.started = now;
+            m_shared.reads = 0;
+        }
+        read.end = m_shared.reads + 1 >= k_shared_reads || now - m_shared.started >= k_shared_span;
+        ++m_shared.reads;
+    }
+
     // A read's outcome from what came back; a failed connection throws.
     StatementOutcome finish(PendingRead& read) {
+        m_shared.open = false;
         if (!read.connection_failure.empty()) {
             lose(UnavailableError("lost the connection to PostgreSQL at " + m_redacted, clean(read.connection_failure)));
         }
+        const bool statement_ok = read.result && (PQresultStatus(read.result.get()) == PGRES_TUPLES_OK ||
+                                                  PQresultStatus(read.result.get()) == PGRES_COMMAND_OK);
         // A failed statement stopped the message before its ROLLBACK: the transaction is still open (aborted).
-        if (read.transaction_open) execute("ROLLBACK");
+        // A read that succeeded may leave its transaction open for the next one on purpose.
+        if (read.transaction_open && !statement_ok) execute("ROLLBACK");
+        m_shared.open = read.transaction_open && statement_ok;
         StatementOutcome outcome;
         outcome.result.elapsed = read.elapsed;
         const PGresult* result = read.result.get();
@@ -377,6 +406,7 @@ private:
 
     // Runs `sql` and returns its rows or its error; only failures of the connection or the server throw.
     StatementOutcome outcome_of(const std::string& sql) {
+        end_shared_reads();
         StatementOutcome outcome;
         pqxx::result rows;
         const auto started = std::chrono::steady_clock::now();
@@ -472,6 +502,21 @@ private:
     std::string m_password;
     std::map<unsigned, std::string> m_other_type_names;  // std::map: node addresses stay valid for c_str()
     std::chrono::milliseconds m_session_timeout{0};  // the server's default until try_execute sets one
+
+    // Reads sent through query_read_only_beside share a read-only transaction for up to k_shared_reads reads
+    // or k_shared_span, whichever comes first: BEGIN and ROLLBACK then cost the server two statements per
+    // batch rather than per read (about 8% of a point read's cost). The transaction stays READ ONLY
+    // throughout (PostgreSQL refuses to change that after its first query), what a read sets with
+    // set_config() lasts only until the batch's ROLLBACK, and the span bounds how long its ACCESS SHARE locks
+    // outlive the read that took them. Anything else run on the connection ends the batch first.
+    static constexpr int k_shared_reads = 64;
+    static constexpr std::chrono::milliseconds k_shared_span{10};
+    struct SharedReadTransaction {
+        bool open = false;
+        int reads = 0;
+        std::chrono::steady_clock::time_point started;
+    };
+    SharedReadTransaction m_shared;
 };
 
 }  // namespace

@@ -14,11 +14,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Where one connection is in the message: BEGIN's result, the statement's, then ROLLBACK's.
+// Where one connection is in the message: BEGIN's result (when it begins), the statement's, then ROLLBACK's
+// (when it ends).
 struct Progress {
     PendingRead* read = nullptr;
     int results = 0;
     bool done = false;
+    int statement_index() const { return read->begin ? 1 : 0; }
 };
 
 void fail(Progress& progress, std::string message) {
@@ -32,12 +34,12 @@ void take_result(Progress& progress, PGresult* raw) {
     const ExecStatusType status = PQresultStatus(result.get());
     const bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
     const int index = progress.results++;
-    if (index == 0 && !failed) {
+    if (index < progress.statement_index() && !failed) {
         progress.read->transaction_open = true;  // BEGIN READ ONLY
-    } else if (index == 1 || failed) {
+    } else if (index == progress.statement_index() || failed) {
         // The statement's own result; an error (the server then skips the rest of the message) also lands here.
         if (!progress.read->result) progress.read->result = std::move(result);
-    } else if (index == 2) {
+    } else {
         progress.read->transaction_open = false;  // ROLLBACK
     }
 }
@@ -82,23 +84,29 @@ void cancel(PGconn* connection) {
     PQfreeCancel(request);
 }
 
+std::string message_for(const PendingRead& read, std::string_view sql) {
+    std::string message = read.begin ? "BEGIN READ ONLY;\n" : "";
+    message.append(sql);
+    if (read.end) message.append("\n;\nROLLBACK");
+    return message;
+}
+
 }  // namespace
 
 void read_only_everywhere(std::span<PendingRead> reads, std::string_view sql, std::chrono::milliseconds wait_limit) {
-    std::string message = "BEGIN READ ONLY;\n";
-    message.append(sql);
-    message.append("\n;\nROLLBACK");
-
     const Clock::time_point started = Clock::now();
     const bool limited = wait_limit.count() > 0;
     const Clock::time_point deadline = started + wait_limit;
     std::vector<Progress> progress;
     for (PendingRead& read : reads) {
-        PGconn* connection = read.connection;
-        read = PendingRead();
-        read.connection = connection;
+        PendingRead fresh;
+        fresh.connection = read.connection;
+        fresh.begin = read.begin;
+        fresh.end = read.end;
+        fresh.transaction_open = !read.begin;  // an earlier read's transaction
+        read = std::move(fresh);
         progress.push_back({&read});
-        if (PQsendQuery(connection, message.c_str()) == 0) fail(progress.back(), PQerrorMessage(connection));
+        if (PQsendQuery(read.connection, message_for(read, sql).c_str()) == 0) fail(progress.back(), PQerrorMessage(read.connection));
     }
 
     std::vector<pollfd> sockets;

@@ -222,12 +222,29 @@ WriteOutcome run_write(SidePair& writers, const Statement& statement, const Exec
     return outcome;
 }
 
-void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(std::size_t, std::size_t)>& work) {
-    if (jobs <= 1 || items <= 1) {
-        for (std::size_t item = 0; item < items; ++item) {
-            util::throw_if_interrupted("during replay");
-            work(0, item);
+void end_shared_reads(SidePair& readers) noexcept {
+    for (db::Database* database : {readers.primary.get(), readers.shadow.get()}) {
+        try {
+            if (database != nullptr) database->end_shared_reads();
+        } catch (const std::exception&) {
+            // The connection is marked lost; the next read reopens it or reports the side.
         }
+    }
+}
+
+void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(std::size_t, std::size_t)>& work,
+                  const std::function<void(std::size_t)>& job_done) {
+    if (jobs <= 1 || items <= 1) {
+        try {
+            for (std::size_t item = 0; item < items; ++item) {
+                util::throw_if_interrupted("during replay");
+                work(0, item);
+            }
+        } catch (...) {
+            job_done(0);
+            throw;
+        }
+        job_done(0);
         return;
     }
     std::atomic<std::size_t> next{0};
@@ -244,6 +261,7 @@ void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(
                 next = items;
             }
         }
+        job_done(index);
     };
     std::vector<std::thread> threads;
     const std::size_t count = std::min(jobs, items);

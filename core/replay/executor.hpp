@@ -88,8 +88,14 @@ ReadOutcome run_read(SidePair& readers, const Statement& statement, const Execut
 WriteOutcome run_write(SidePair& writers, const Statement& statement, const ExecutionSettings& settings);
 
 // Calls work(job, item) for every item in [0, items) on `jobs` threads (inline for one job), each job
-// taking the next item; the first exception is rethrown once all threads have stopped. Every item is
-// preceded by a look at the interrupt flag (InterruptedError).
-void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(std::size_t, std::size_t)>& work);
+// taking the next item, then job_done(job) on each job's thread once it has no item left (also after a
+// failure); the first exception is rethrown once all threads have stopped. Every item is preceded by a
+// look at the interrupt flag (InterruptedError).
+void run_parallel(std::size_t items, std::size_t jobs, const std::function<void(std::size_t, std::size_t)>& work,
+                  const std::function<void(std::size_t)>& job_done);
+
+// Ends the read-only transactions the pair's reads share (db::Database::end_shared_reads), so none stays
+// open while the job waits; a connection that fails doing so is left for the next read to find.
+void end_shared_reads(SidePair& readers) noexcept;
 
 }  // namespace schemaflip::replay

@@ -265,9 +265,12 @@ void Replayer::execute(const std::vector<std::uint64_t>& positions, std::vector<
         } else {
             end = positions.size();
         }
-        run_parallel(end - begin, m_readers.size(), [&](std::size_t job, std::size_t item) {
-            outcomes[begin + item] = run_read(m_readers[job], read_at(positions[begin + item]), m_settings);
-        });
+        run_parallel(
+            end - begin, m_readers.size(),
+            [&](std::size_t job, std::size_t item) {
+                outcomes[begin + item] = run_read(m_readers[job], read_at(positions[begin + item]), m_settings);
+            },
+            [&](std::size_t job) { end_shared_reads(m_readers[job]); });
         begin = end;
     }
 }

@@ -200,3 +200,57 @@ TEST_CASE("PostgreSQL read-only statements: typed as query() types them, alone o
         CHECK(db::value_integer(other_session->query("SELECT count(*) FROM t").rows[0][0]) == 2);
     }
 }
+
+TEST_CASE("PostgreSQL reads on two servers at once share a read-only transaction that anything else ends") {
+    const auto admin = test::postgres_url();
+    if (!admin) return;
+    test::ScratchPostgresDatabase first_scratch(*admin);
+    test::ScratchPostgresDatabase second_scratch(*admin);
+    auto first = db::open_database(first_scratch.url());
+    auto second = db::open_database(second_scratch.url());
+    auto monitor = db::open_database(*admin);
+    const std::chrono::milliseconds timeout{5000};
+    const auto pids = first->query_read_only_beside(*second, "SELECT pg_backend_pid()", timeout);
+    REQUIRE(pids.first.ok);
+    REQUIRE(pids.second.ok);
+    const auto state = [&](const db::StatementOutcome& pid) {
+        return db::value_text(
+            monitor->query("SELECT state FROM pg_stat_activity WHERE pid = " + db::value_text(pid.result.rows[0][0])).rows.at(0).at(0));
+    };
+    // The first read of a batch leaves its transaction open for the next one.
+    CHECK(state(pids.first) == "idle in transaction");
+    CHECK(state(pids.second) == "idle in transaction");
+
+    SUBCASE("end_shared_reads rolls it back, with what a read set") {
+        const auto set = first->query_read_only_beside(*second, "SELECT set_config('search_path', 'nowhere', false)", timeout);
+        REQUIRE(set.first.ok);
+        first->end_shared_reads();
+        second->end_shared_reads();
+        CHECK(state(pids.first) == "idle");
+        CHECK(state(pids.second) == "idle");
+        CHECK(db::value_text(first->query("SHOW search_path").rows[0][0]) != "nowhere");
+        first->end_shared_reads();  // nothing open: nothing to do
+    }
+    SUBCASE("any other statement on the connection ends it first") {
+        first->execute("CREATE TABLE t (id int)");
+        CHECK(state(pids.first) == "idle");
+        CHECK(first->query_read_only("SELECT count(*) FROM t", timeout).ok);
+        CHECK(state(pids.second) == "idle in transaction");
+        CHECK(second->try_execute("CREATE TABLE t (id int)", timeout).ok);  // a write commits: not inside a read-only transaction
+        CHECK(state(pids.second) == "idle");
+    }
+    SUBCASE("a read failing on one side rolls back that side's transaction; writes are still refused on the other") {
+        second->end_shared_reads();
+        second->execute("CREATE TABLE only_second (id int)");
+        const auto failing = first->query_read_only_beside(*second, "SELECT count(*) FROM only_second", timeout);
+        CHECK_FALSE(failing.first.ok);
+        CHECK(failing.second.ok);
+        CHECK(state(pids.first) == "idle");
+        const auto write = first->query_read_only_beside(*second, "SELECT nextval('s')", timeout);
+        CHECK_FALSE(write.first.ok);
+        CHECK(write.second.sqlstate == "42P01");  // no such sequence: but never a write
+        second->execute("CREATE SEQUENCE s");
+        const auto nextval = first->query_read_only_beside(*second, "SELECT nextval('s')", timeout);
+        CHECK(nextval.second.sqlstate == "25006");  // read-only transaction
+    }
+}
