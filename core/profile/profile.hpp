@@ -14,8 +14,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/logs/log_scanner.hpp"
-#include "core/profile/duration_histogram.hpp"
 #include "core/sql/statement_info.hpp"
+#include "core/util/duration_histogram.hpp"
 
 namespace schemaflip::profile {
 
@@ -29,7 +29,7 @@ struct FingerprintStats {
     // not depend on the order in which threads add them up.
     std::int64_t total_us = 0;
     std::int64_t max_us = 0;
-    DurationHistogram durations;
+    util::DurationHistogram durations;
     std::optional<std::int64_t> first_seen_ms;
     std::optional<std::int64_t> last_seen_ms;
     std::string example;  // normalized (literals as $n) unless literals are kept

@@ -1,4 +1,4 @@
-// Nearest-rank percentiles and the floored latency ratio.
+// Latency percentiles from histograms, and the floored latency ratio.
 #include "core/replay/latency.hpp"
 
 #include <algorithm>
@@ -7,24 +7,18 @@
 namespace schemaflip::replay {
 namespace {
 
-double nearest_rank(const std::vector<double>& sorted, double quantile) {
-    const auto rank = static_cast<std::size_t>(std::ceil(quantile * static_cast<double>(sorted.size())));
-    return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
-}
-
 // Microsecond resolution: finer digits are clock noise and only make reports harder to read.
 double rounded(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 
 }  // namespace
 
-LatencySummary summarize_latency(std::vector<double> samples_ms) {
+LatencySummary summarize_latency(const util::DurationHistogram& samples_ms) {
     LatencySummary summary;
-    summary.samples = samples_ms.size();
-    if (samples_ms.empty()) return summary;
-    std::sort(samples_ms.begin(), samples_ms.end());
-    summary.p50_ms = rounded(nearest_rank(samples_ms, 0.50));
-    summary.p95_ms = rounded(nearest_rank(samples_ms, 0.95));
-    summary.p99_ms = rounded(nearest_rank(samples_ms, 0.99));
+    summary.samples = samples_ms.count();
+    if (summary.samples == 0) return summary;
+    summary.p50_ms = rounded(samples_ms.quantile(0.50));
+    summary.p95_ms = rounded(samples_ms.quantile(0.95));
+    summary.p99_ms = rounded(samples_ms.quantile(0.99));
     return summary;
 }
 

@@ -136,8 +136,7 @@ void record(Verdict verdict, std::string text, Origin origin, SourceSummary& sum
     }
     const bool write = verdict.what == Verdict::What::write;
     ++(write ? summary.writes : summary.reads);
-    if (!write) stream.reads.push_back(stream.statements.size());
-    stream.statements.push_back({std::move(text), origin.prefix, write, origin.number, std::move(verdict.info)});
+    stream.append({std::move(text), origin.prefix, write, origin.number, std::move(verdict.info)});
 }
 
 std::string read_text(const std::string& path) {

@@ -34,11 +34,57 @@ struct SourceSummary {
     std::map<std::string, std::uint64_t> skipped;  // why statements were left out -> how many
 };
 
-struct QueryStream {
-    std::vector<Statement> statements;  // reads and writes, in the order of the files and within each
-    std::vector<std::size_t> reads;     // indexes of the reads in `statements`: the positions replay walks
+// The statements of the inputs, reads and writes, in the order of the files and within each. They are kept
+// in an unlinked temporary file (each one's text and a few numbers) rather than in memory, so a stream of
+// millions of statements costs memory only for its distinct shapes; replay walks it with cursors, as often
+// as its stages need. The file goes away with the stream, or with the process however it ends.
+class QueryStream {
+public:
+    QueryStream();
+    QueryStream(QueryStream&&) noexcept;
+    QueryStream& operator=(QueryStream&&) noexcept;
+    ~QueryStream();
+
+    std::uint64_t read_count() const { return m_reads; }
+    std::uint64_t write_count() const { return m_writes; }
+
+    // Adds a statement at the end. Throws InputError when the temporary file cannot be written.
+    void append(const Statement& statement);
+
+    // Reads the statements from the first on; a cursor may be taken again for another pass.
+    class Cursor {
+    public:
+        // The next statement; false after the last.
+        bool next(Statement& statement);
+
+    private:
+        friend class QueryStream;
+        explicit Cursor(const QueryStream& stream) : m_stream(&stream) {}
+        bool fill(std::size_t wanted);
+        const QueryStream* m_stream;
+        std::uint64_t m_offset = 0;  // in the file, of m_buffer's first byte
+        std::string m_buffer;
+        std::size_t m_used = 0;  // bytes of m_buffer already handed out
+    };
+    Cursor cursor() const;
+
+    // Every statement, in order: for tests and small streams only (it holds them all).
+    std::vector<Statement> all() const;
+
     std::vector<SourceSummary> sources;
     std::vector<std::string> origin_prefixes;  // "file:", "file#", "file@fingerprint"
+
+private:
+    void flush() const;
+    std::uint32_t shape_index(const std::shared_ptr<const sql::StatementInfo>& info);
+
+    int m_file = -1;
+    mutable std::string m_pending;  // appended, not yet written
+    mutable std::uint64_t m_written = 0;
+    std::uint64_t m_reads = 0;
+    std::uint64_t m_writes = 0;
+    std::vector<std::shared_ptr<const sql::StatementInfo>> m_shapes;  // a record names its shape by index
+    std::map<const sql::StatementInfo*, std::uint32_t> m_shape_indexes;
 };
 
 // A statement's origin as text: "file:line", "file#n" or "file@fingerprint".

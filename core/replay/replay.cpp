@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "core/db/postgres_database.hpp"
 #include "core/db/url.hpp"
@@ -130,20 +132,77 @@ private:
     std::vector<DifferenceGroup> m_groups;
 };
 
-// Per fingerprint, every compared read's latency on both sides, for latency_regression.
+// Per fingerprint, the compared reads' latencies on both sides, for latency_regression.
 struct FingerprintLatency {
-    const Statement* statement = nullptr;
-    std::vector<double> primary, shadow;
+    Statement statement;  // the first read of the fingerprint: what its group shows
+    util::DurationHistogram primary, shadow;
     std::vector<DifferenceExample> examples;
+};
+
+// What a stage gathers as its reads are accounted: the routing as run and both sides' latencies, in
+// memory that does not grow with the number of reads.
+struct StageTally {
+    RoutingDigest digest;
+    std::optional<std::uint64_t> last_routed;
+    util::DurationHistogram primary_ms, shadow_ms;
+};
+
+// A routed read as the walk fetched it, with the writes the stream holds between it and the read fetched
+// before it (only on the first pass over the stream, and only when writes are applied).
+struct Step {
+    std::uint64_t position = 0;
+    std::vector<Statement> writes_before;
+    Statement read;
+};
+
+// The statements at the walk's positions, fetched by walking the stream forward with one cursor, again from
+// its start when a position wraps around: positions only grow, so nothing is held but the cursor's buffer.
+class StreamWalker {
+public:
+    StreamWalker(const QueryStream& stream, bool keep_writes) : m_stream(stream), m_cursor(stream.cursor()), m_keep_writes(keep_writes) {}
+
+    Step fetch(std::uint64_t position) {
+        Step step;
+        step.position = position;
+        const std::uint64_t pass = position / m_stream.read_count();
+        const std::uint64_t target = position % m_stream.read_count();
+        if (pass != m_pass) {
+            // The rest of the first pass's writes come before the second pass's first read.
+            if (m_pass == 0) advance(std::nullopt, step);
+            m_cursor = m_stream.cursor();
+            m_pass = pass;
+            m_next_read = 0;
+        }
+        advance(target, step);
+        return step;
+    }
+
+private:
+    // Moves the cursor past read number `target` into step.read (or to the stream's end).
+    void advance(std::optional<std::uint64_t> target, Step& step) {
+        Statement statement;
+        while (m_cursor.next(statement)) {
+            if (statement.write) {
+                if (m_keep_writes && m_pass == 0) step.writes_before.push_back(std::move(statement));
+            } else if (target && m_next_read++ == *target) {
+                step.read = std::move(statement);
+                return;
+            }
+        }
+        if (target) throw std::logic_error("the query stream ended before read " + std::to_string(*target));
+    }
+
+    const QueryStream& m_stream;
+    QueryStream::Cursor m_cursor;
+    bool m_keep_writes;
+    std::uint64_t m_pass = 0;
+    std::uint64_t m_next_read = 0;  // the number of the read the cursor passes next, in this pass
 };
 
 class Replayer {
 public:
-    Replayer(const ReplayRequest& request, const QueryStream& stream) : m_request(request), m_stream(stream) {
-        for (std::size_t i = 0; i < stream.statements.size(); ++i) {
-            if (stream.statements[i].write) m_writes.push_back(i);
-        }
-    }
+    Replayer(const ReplayRequest& request, const QueryStream& stream)
+        : m_request(request), m_stream(stream), m_walker(stream, request.apply_writes && stream.write_count() > 0) {}
 
     ReplayReport run();
 
@@ -151,29 +210,20 @@ private:
     void open_connections();
     SidePair open_pair(const db::OpenOptions& options) const;
     StageResult run_stage(const StagePlan& plan, bool last);
-    void run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<std::uint64_t>& accounted,
-                     std::vector<double>& primary_ms, std::vector<double>& shadow_ms);
-    void execute(const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes);
-    void account_done(StageResult& stage, const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes,
-                      std::vector<std::uint64_t>& accounted, std::vector<double>& primary_ms, std::vector<double>& shadow_ms);
+    void run_batch(StageResult& stage, const std::vector<std::uint64_t>& positions, StageTally& tally);
+    void execute(std::vector<Step>& steps, std::vector<ReadOutcome>& outcomes);
     void note_unavailable(const UnavailableError& error);
-    void summarize(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const;
-    std::size_t writes_due(std::uint64_t position) const;
-    void apply_writes(std::size_t count);
-    void account(StageResult& stage, const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes,
-                 std::vector<double>& primary_ms, std::vector<double>& shadow_ms);
-    void judge(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const;
+    void summarize(StageResult& stage, const StageTally& tally) const;
+    void apply_writes(std::vector<Statement>& writes);
+    void account(StageResult& stage, const std::vector<Step>& steps, std::vector<ReadOutcome>& outcomes, StageTally& tally,
+                 bool done_only);
+    void judge(StageResult& stage, const StageTally& tally) const;
     void add_latency_regressions();
     void decide(ReplayReport& report) const;
 
-    const Statement& read_at(std::uint64_t position) const {
-        return m_stream.statements[m_stream.reads[position % m_stream.reads.size()]];
-    }
-
     const ReplayRequest& m_request;
     const QueryStream& m_stream;
-    std::vector<std::size_t> m_writes;  // statement indexes of the writes, in stream order
-    std::size_t m_writes_applied = 0;
+    StreamWalker m_walker;
     std::vector<SidePair> m_readers;
     SidePair m_writers;
     std::unique_ptr<WalWait> m_wal;
@@ -212,7 +262,7 @@ void Replayer::open_connections() {
     reader.application_name = k_application_name;
     const auto jobs = static_cast<std::size_t>(std::max(1, m_request.jobs));
     for (std::size_t i = 0; i < jobs; ++i) m_readers.push_back(open_pair(reader));
-    if (m_request.apply_writes && !m_writes.empty()) {
+    if (m_request.apply_writes && m_stream.write_count() > 0) {
         db::OpenOptions writer;
         writer.application_name = k_application_name;
         m_writers = open_pair(writer);
@@ -231,15 +281,8 @@ void Replayer::open_connections() {
     m_settings.latency_floor_ms = m_request.plan.latency_floor_ms;
 }
 
-// Writes that come before the read at `position` in the stream; a walk past the end has passed them all.
-std::size_t Replayer::writes_due(std::uint64_t position) const {
-    if (position >= m_stream.reads.size()) return m_writes.size();
-    return m_stream.reads[position] - position;
-}
-
-void Replayer::apply_writes(std::size_t count) {
-    for (; m_writes_applied < count; ++m_writes_applied) {
-        const Statement& statement = m_stream.statements[m_writes[m_writes_applied]];
+void Replayer::apply_writes(std::vector<Statement>& writes) {
+    for (const Statement& statement : writes) {
         WriteOutcome outcome = run_write(m_writers, statement, m_settings);
         ++m_write_summary.applied;
         if (outcome.difference == DifferenceClass::none) continue;
@@ -253,47 +296,48 @@ void Replayer::apply_writes(std::size_t count) {
 
 // Reads between two writes run in parallel; a write waits until the reads before it are done and runs
 // before the reads after it, on both sides, so each side sees the log's order.
-void Replayer::execute(const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes) {
-    outcomes.assign(positions.size(), {});
-    const bool writes = m_request.apply_writes && !m_writes.empty();
+void Replayer::execute(std::vector<Step>& steps, std::vector<ReadOutcome>& outcomes) {
+    outcomes.assign(steps.size(), {});
     std::size_t begin = 0;
-    while (begin < positions.size()) {
+    while (begin < steps.size()) {
+        apply_writes(steps[begin].writes_before);
         std::size_t end = begin + 1;
-        if (writes) {
-            apply_writes(writes_due(positions[begin]));
-            while (end < positions.size() && writes_due(positions[end]) == m_writes_applied) ++end;
-        } else {
-            end = positions.size();
-        }
+        while (end < steps.size() && steps[end].writes_before.empty()) ++end;
         run_parallel(
             end - begin, m_readers.size(),
             [&](std::size_t job, std::size_t item) {
-                outcomes[begin + item] = run_read(m_readers[job], read_at(positions[begin + item]), m_settings);
+                outcomes[begin + item] = run_read(m_readers[job], steps[begin + item].read, m_settings);
             },
             [&](std::size_t job) { end_shared_reads(m_readers[job]); });
         begin = end;
     }
 }
 
-void Replayer::account(StageResult& stage, const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes,
-                       std::vector<double>& primary_ms, std::vector<double>& shadow_ms) {
-    for (std::size_t i = 0; i < positions.size(); ++i) {
+// Counts the batch's reads into the stage; with `done_only` (a batch cut short) only those run to the end.
+void Replayer::account(StageResult& stage, const std::vector<Step>& steps, std::vector<ReadOutcome>& outcomes, StageTally& tally,
+                       bool done_only) {
+    for (std::size_t i = 0; i < steps.size() && i < outcomes.size(); ++i) {
         ReadOutcome& outcome = outcomes[i];
-        const Statement& statement = read_at(positions[i]);
+        if (done_only && !outcome.done) continue;
+        const Statement& statement = steps[i].read;
+        const std::uint64_t position = steps[i].position;
+        tally.digest.add(position);
+        tally.last_routed = position;
         ++stage.routed;
         if (outcome.lagged) {
             ++stage.lagged;
             continue;
         }
         ++stage.compared;
-        primary_ms.push_back(outcome.primary_ms);
-        shadow_ms.push_back(outcome.shadow_ms);
-        auto& latency = m_latency[statement.info->fingerprint_hex];
-        latency.statement = &statement;
-        latency.primary.push_back(outcome.primary_ms);
-        latency.shadow.push_back(outcome.shadow_ms);
+        tally.primary_ms.add(outcome.primary_ms);
+        tally.shadow_ms.add(outcome.shadow_ms);
+        auto [found, first] = m_latency.try_emplace(statement.info->fingerprint_hex);
+        auto& latency = found->second;
+        if (first) latency.statement = statement;
+        latency.primary.add(outcome.primary_ms);
+        latency.shadow.add(outcome.shadow_ms);
         if (latency.examples.size() < k_examples) {
-            latency.examples.push_back({positions[i], false, origin_of(m_stream, statement), cut(statement.sql),
+            latency.examples.push_back({position, false, origin_of(m_stream, statement), cut(statement.sql),
                                         "primary " + number(outcome.primary_ms) + " ms, shadow " + number(outcome.shadow_ms) + " ms",
                                         std::nullopt, std::nullopt});
         }
@@ -301,7 +345,7 @@ void Replayer::account(StageResult& stage, const std::vector<std::uint64_t>& pos
             ++stage.same;
             continue;
         }
-        DifferenceExample example{positions[i], false, origin_of(m_stream, statement), cut(statement.sql), outcome.detail,
+        DifferenceExample example{position, false, origin_of(m_stream, statement), cut(statement.sql), outcome.detail,
                                   example_side(*outcome.primary), example_side(*outcome.shadow)};
         if (outcome.noisy) {
             ++stage.noisy;
@@ -315,19 +359,6 @@ void Replayer::account(StageResult& stage, const std::vector<std::uint64_t>& pos
         if (outcome.difference == DifferenceClass::error_shadow_only) ++stage.errors;
         m_book.add(statement, name, is_mismatch(outcome.difference), std::move(example));
     }
-}
-
-void Replayer::account_done(StageResult& stage, const std::vector<std::uint64_t>& positions, std::vector<ReadOutcome>& outcomes,
-                            std::vector<std::uint64_t>& accounted, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) {
-    std::vector<std::uint64_t> done_positions;
-    std::vector<ReadOutcome> done;
-    for (std::size_t i = 0; i < outcomes.size() && i < positions.size(); ++i) {
-        if (!outcomes[i].done) continue;
-        done_positions.push_back(positions[i]);
-        done.push_back(std::move(outcomes[i]));
-    }
-    account(stage, done_positions, done, primary_ms, shadow_ms);
-    accounted.insert(accounted.end(), done_positions.begin(), done_positions.end());
 }
 
 void Replayer::note_unavailable(const UnavailableError& error) {
@@ -344,19 +375,19 @@ void Replayer::note_unavailable(const UnavailableError& error) {
     m_unavailable = std::move(unavailable);
 }
 
-void Replayer::summarize(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const {
+void Replayer::summarize(StageResult& stage, const StageTally& tally) const {
     const auto compared = static_cast<double>(stage.compared);
     stage.mismatch_rate = stage.compared ? static_cast<double>(stage.mismatches) / compared : 0.0;
     stage.error_rate = stage.compared ? static_cast<double>(stage.errors) / compared : 0.0;
-    stage.primary = summarize_latency(std::move(primary_ms));
-    stage.shadow = summarize_latency(std::move(shadow_ms));
+    stage.primary = summarize_latency(tally.primary_ms);
+    stage.shadow = summarize_latency(tally.shadow_ms);
     if (stage.compared > 0) {
         stage.latency_ratio_p95 = latency_ratio(stage.shadow.p95_ms, stage.primary.p95_ms, m_request.plan.latency_floor_ms);
     }
 }
 
-void Replayer::judge(StageResult& stage, std::vector<double>& primary_ms, std::vector<double>& shadow_ms) const {
-    summarize(stage, primary_ms, shadow_ms);
+void Replayer::judge(StageResult& stage, const StageTally& tally) const {
+    summarize(stage, tally);
     if (stage.compared < stage.plan.min_queries) {
         stage.status = StageStatus::insufficient;
         return;
@@ -374,64 +405,64 @@ void Replayer::judge(StageResult& stage, std::vector<double>& primary_ms, std::v
     stage.status = stage.failed_checks.empty() ? StageStatus::passed : StageStatus::failed;
 }
 
-// Runs a stretch's reads in batches so progress can be told between them. The batches keep the walk's
-// order and writes still run between the reads around them, so the outcome is that of one batch.
-void Replayer::run_batches(StageResult& stage, const std::vector<std::uint64_t>& routed, std::vector<std::uint64_t>& accounted,
-                           std::vector<double>& primary_ms, std::vector<double>& shadow_ms) {
-    for (std::size_t begin = 0; begin < routed.size(); begin += k_progress_batch) {
-        const std::size_t end = std::min(routed.size(), begin + k_progress_batch);
-        const std::vector<std::uint64_t> batch(routed.begin() + static_cast<std::ptrdiff_t>(begin),
-                                               routed.begin() + static_cast<std::ptrdiff_t>(end));
-        std::vector<ReadOutcome> outcomes;
-        try {
-            execute(batch, outcomes);
-        } catch (const UnavailableError&) {
-            // The reads of the batch that did complete are counted: the aborted stage shows what was compared.
-            account_done(stage, batch, outcomes, accounted, primary_ms, shadow_ms);
-            throw;
-        }
-        account(stage, batch, outcomes, primary_ms, shadow_ms);
-        accounted.insert(accounted.end(), batch.begin(), batch.end());
-        m_request.progress({m_stages.size() + 1, m_request.plan.stages.size(), stage.plan.percent, stage.compared,
-                            stage.plan.min_queries, false});
+// Runs one batch of routed reads (between two progress reports) and counts it into the stage. The batches
+// keep the walk's order and writes still run between the reads around them, so the outcome is that of one
+// long run.
+void Replayer::run_batch(StageResult& stage, const std::vector<std::uint64_t>& positions, StageTally& tally) {
+    std::vector<Step> steps;
+    steps.reserve(positions.size());
+    for (const auto position : positions) steps.push_back(m_walker.fetch(position));
+    std::vector<ReadOutcome> outcomes;
+    try {
+        execute(steps, outcomes);
+    } catch (const UnavailableError&) {
+        // The reads of the batch that did complete are counted: the aborted stage shows what was compared.
+        account(stage, steps, outcomes, tally, true);
+        throw;
     }
+    account(stage, steps, outcomes, tally, false);
+    m_request.progress({m_stages.size() + 1, m_request.plan.stages.size(), stage.plan.percent, stage.compared,
+                        stage.plan.min_queries, false});
 }
 
 StageResult Replayer::run_stage(const StagePlan& plan, bool last) {
     StageResult stage;
     stage.plan = plan;
     stage.first_position = m_position;
-    const std::uint64_t reads = m_stream.reads.size();
+    const std::uint64_t reads = m_stream.read_count();
     const std::uint64_t bound = m_request.plan.max_passes * reads;
     std::uint64_t wanted = plan.min_queries;
     std::uint64_t reach = last ? std::max(reads, m_position) : m_position;
-    std::vector<std::uint64_t> routed;  // as run: in the walk's order
-    std::vector<double> primary_ms, shadow_ms;
+    StageTally tally;
     try {
         // Lagged reads are not compared, so a stage walks on until it has its sample or the stream's bound.
         for (;;) {
-            const Walk stretch = walk(m_request.plan.seed, plan.percent, m_position, wanted, reach, bound);
-            m_position = stretch.end;
-            run_batches(stage, stretch.routed, routed, primary_ms, shadow_ms);
-            if (stage.compared >= plan.min_queries || m_position >= bound || stretch.routed.empty()) break;
+            Walker walker(m_request.plan.seed, plan.percent, m_position, wanted, reach, bound);
+            bool routed_any = false;
+            for (auto batch = walker.next(k_progress_batch); !batch.empty(); batch = walker.next(k_progress_batch)) {
+                routed_any = true;
+                run_batch(stage, batch, tally);
+            }
+            m_position = walker.position();
+            if (stage.compared >= plan.min_queries || m_position >= bound || !routed_any) break;
             wanted = plan.min_queries - stage.compared;
             reach = m_position;
         }
     } catch (const UnavailableError& error) {
         // Counted as far as it went, and marked as such: an aborted stage neither passed nor failed its checks.
         note_unavailable(error);
-        stage.end_position = routed.empty() ? stage.first_position : *std::max_element(routed.begin(), routed.end()) + 1;
+        stage.end_position = tally.last_routed ? *tally.last_routed + 1 : stage.first_position;
         m_position = stage.end_position;
-        stage.routing_digest = routing_digest(routed);
-        summarize(stage, primary_ms, shadow_ms);
+        stage.routing_digest = tally.digest.hex();
+        summarize(stage, tally);
         stage.status = StageStatus::aborted;
         stage.failed_checks.push_back(std::string("aborted: ") + unavailable_phrase(m_unavailable->side));
         return stage;
     }
     m_request.progress({m_stages.size() + 1, m_request.plan.stages.size(), plan.percent, stage.compared, plan.min_queries, true});
     stage.end_position = m_position;
-    stage.routing_digest = routing_digest(routed);
-    judge(stage, primary_ms, shadow_ms);
+    stage.routing_digest = tally.digest.hex();
+    judge(stage, tally);
     return stage;
 }
 
@@ -440,7 +471,7 @@ void Replayer::add_latency_regressions() {
     const auto limit = strictest_latency_ratio(m_request.plan);
     if (!limit) return;
     for (auto& [fingerprint, latency] : m_latency) {
-        if (latency.primary.size() < k_latency_min_samples) continue;
+        if (latency.primary.count() < k_latency_min_samples) continue;
         const double primary = summarize_latency(latency.primary).p95_ms;
         const double shadow = summarize_latency(latency.shadow).p95_ms;
         const double ratio = latency_ratio(shadow, primary, m_request.plan.latency_floor_ms);
@@ -449,7 +480,7 @@ void Replayer::add_latency_regressions() {
             example.detail = "p95 " + number(shadow) + " ms on the shadow, " + number(primary) + " ms on the primary (ratio " +
                              number(ratio) + "); this read: " + example.detail;
         }
-        m_book.add_group(*latency.statement, "latency_regression", latency.primary.size(), std::move(latency.examples));
+        m_book.add_group(latency.statement, "latency_regression", latency.primary.count(), std::move(latency.examples));
     }
 }
 
@@ -474,9 +505,9 @@ std::string stage_name(std::size_t index, const StageResult& stage) {
 }
 
 void Replayer::decide(ReplayReport& report) const {
-    if (m_stream.reads.empty()) {
+    if (m_stream.read_count() == 0) {
         report.decision = Decision::hold;
-        report.reason = "no read to compare: the queries hold " + std::to_string(m_writes.size()) +
+        report.reason = "no read to compare: the queries hold " + std::to_string(m_stream.write_count()) +
                         " writes and no plain read";
         return;
     }
@@ -498,7 +529,7 @@ void Replayer::decide(ReplayReport& report) const {
             report.decision = Decision::hold;
             report.reason = stage_name(i, stage) + " compared " + std::to_string(stage.compared) + " of the " +
                             std::to_string(stage.plan.min_queries) + " reads it needs after " +
-                            std::to_string(m_request.plan.max_passes) + " passes over " + std::to_string(m_stream.reads.size()) +
+                            std::to_string(m_request.plan.max_passes) + " passes over " + std::to_string(m_stream.read_count()) +
                             " reads; give more queries or a smaller min_queries";
             return;
         }
@@ -529,14 +560,14 @@ ReplayReport Replayer::run() {
     }
     report.plan = m_request.plan;
     report.sources = m_stream.sources;
-    report.reads = m_stream.reads.size();
+    report.reads = m_stream.read_count();
     m_write_summary.apply = m_request.apply_writes;
-    m_write_summary.in_stream = m_writes.size();
+    m_write_summary.in_stream = m_stream.write_count();
 
     // A database that cannot be reached at the start is an error (exit 4, no report): nothing was compared.
     // One lost later ends the run with a report of what was (note_unavailable).
-    if (!m_stream.reads.empty()) open_connections();
-    if (!m_stream.reads.empty()) {
+    if (m_stream.read_count() > 0) open_connections();
+    if (m_stream.read_count() > 0) {
         const auto& stages = m_request.plan.stages;
         for (std::size_t i = 0; i < stages.size(); ++i) {
             m_stages.push_back(run_stage(stages[i], i + 1 == stages.size()));
@@ -548,7 +579,7 @@ ReplayReport Replayer::run() {
         StageResult not_run;
         not_run.plan = m_request.plan.stages[i];
         not_run.first_position = not_run.end_position = m_position;
-        not_run.routing_digest = routing_digest({});
+        not_run.routing_digest = RoutingDigest().hex();
         m_stages.push_back(std::move(not_run));
     }
     decide(report);

@@ -23,29 +23,28 @@ bool routes_to_shadow(std::uint64_t seed, std::uint64_t position, double percent
     return fraction * 100.0 < percent;
 }
 
-Walk walk(std::uint64_t seed, double percent, std::uint64_t begin, std::uint64_t wanted, std::uint64_t reach,
-          std::uint64_t bound) {
-    Walk result;
-    result.begin = begin;
-    std::uint64_t position = begin;
-    while (position < bound && (result.routed.size() < wanted || position < reach)) {
-        if (routes_to_shadow(seed, position, percent)) result.routed.push_back(position);
-        ++position;
+std::vector<std::uint64_t> Walker::next(std::size_t limit) {
+    std::vector<std::uint64_t> routed;
+    while (routed.size() < limit && m_position < m_bound && (m_routed < m_wanted || m_position < m_reach)) {
+        if (routes_to_shadow(m_seed, m_position, m_percent)) {
+            routed.push_back(m_position);
+            ++m_routed;
+        }
+        ++m_position;
     }
-    result.end = position;
-    return result;
+    return routed;
 }
 
-std::string routing_digest(const std::vector<std::uint64_t>& positions) {
-    std::uint64_t hash = 14695981039346656037ULL;
-    for (const std::uint64_t position : positions) {
-        for (int shift = 0; shift < 64; shift += 8) {
-            hash ^= (position >> shift) & 0xff;
-            hash *= 1099511628211ULL;
-        }
+void RoutingDigest::add(std::uint64_t position) {
+    for (int shift = 0; shift < 64; shift += 8) {
+        m_hash ^= (position >> shift) & 0xff;
+        m_hash *= 1099511628211ULL;
     }
+}
+
+std::string RoutingDigest::hex() const {
     char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(m_hash));
     return text;
 }
 

@@ -72,6 +72,19 @@ TempDir::TempDir() {
     m_path = pattern;
 }
 
+ScopedEnv::ScopedEnv(std::string name, const std::string& value) : m_name(std::move(name)) {
+    if (const char* previous = std::getenv(m_name.c_str())) m_previous = previous;
+    ::setenv(m_name.c_str(), value.c_str(), 1);
+}
+
+ScopedEnv::~ScopedEnv() {
+    if (m_previous) {
+        ::setenv(m_name.c_str(), m_previous->c_str(), 1);
+    } else {
+        ::unsetenv(m_name.c_str());
+    }
+}
+
 TempDir::~TempDir() {
     std::error_code ignored;
     std::filesystem::remove_all(m_path, ignored);

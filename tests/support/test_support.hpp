@@ -47,6 +47,19 @@ private:
     std::filesystem::path m_path;
 };
 
+// Sets an environment variable for the object's life, then restores what was there (or unsets it).
+class ScopedEnv {
+public:
+    ScopedEnv(std::string name, const std::string& value);
+    ~ScopedEnv();
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    std::string m_name;
+    std::optional<std::string> m_previous;
+};
+
 struct CliResult {
     int exit_code = -1;
     std::string out;

@@ -87,8 +87,8 @@ TEST_CASE("fuzz regression: replay --queries reads a profile whose fingerprint i
     const auto profile = dir.path() / "profile.json";
     std::ofstream(profile) << R"({"kind": "workload_profile", "fingerprints": [{"example": "SELECT 1", "count": 2, "fingerprint": 7}]})";
     const auto stream = replay::load_queries({profile.string()}, {});
-    CHECK(stream.reads.size() == 2);
-    CHECK(replay::origin_of(stream, stream.statements.at(0)) == profile.string() + "@");
+    CHECK(stream.read_count() == 2);
+    CHECK(replay::origin_of(stream, stream.all().at(0)) == profile.string() + "@");
 
     // Not a string kind: not a profile, so read as a log, which it is not either.
     const auto odd = dir.path() / "odd.json";

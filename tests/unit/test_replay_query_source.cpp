@@ -20,6 +20,15 @@ std::uint64_t skipped(const SourceSummary& source, const char* reason) {
     return found == source.skipped.end() ? 0 : found->second;
 }
 
+// The reads' indexes among the stream's statements.
+std::vector<std::size_t> read_indexes(const std::vector<Statement>& statements) {
+    std::vector<std::size_t> reads;
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        if (!statements[i].write) reads.push_back(i);
+    }
+    return reads;
+}
+
 std::string write_file(const test::TempDir& dir, const std::string& name, const std::string& text) {
     const auto path = dir.path() / name;
     std::ofstream(path) << text;
@@ -57,6 +66,8 @@ TEST_CASE("bind parameters are located by the parser and replaced by literals") 
 TEST_CASE("the Chinook application log: reads, writes and DDL in log order, transactions and errors left out") {
     const auto path = test::source_path("fixtures/logs/chinook_app.log").string();
     const QueryStream stream = load_queries({path}, {});
+    const auto statements = stream.all();
+    const auto reads = read_indexes(statements);
     REQUIRE(stream.sources.size() == 1);
     const SourceSummary& source = stream.sources.front();
     CHECK(source.type == "stderr");
@@ -67,34 +78,38 @@ TEST_CASE("the Chinook application log: reads, writes and DDL in log order, tran
     CHECK(skipped(source, skip::k_transaction) == 2);
     CHECK(skipped(source, skip::k_error_record) == 4);
     CHECK(source.statements == 48);
-    CHECK(stream.reads.size() == 31);
-    CHECK(stream.statements.size() == 42);
+    CHECK(stream.read_count() == 31);
+    CHECK(stream.write_count() == 11);
+    CHECK(reads.size() == 31);
+    CHECK(statements.size() == 42);
     // Log order: the first statement is the first read, the first write follows the 30th read.
-    CHECK(stream.statements.front().sql.starts_with("SELECT a.title, ar.name FROM album a"));
-    CHECK(origin_of(stream, stream.statements.front()) == path + ":6");
-    CHECK(stream.reads[29] == 29);
-    CHECK(stream.statements[30].write);
-    CHECK(stream.statements[30].sql.starts_with("INSERT INTO invoice "));
-    CHECK(stream.statements[stream.reads[30]].sql == "SELECT t.name, t.rating FROM track t WHERE t.album_id = 1;");
-    for (const auto index : stream.reads) CHECK(stream.statements[index].info->kind == sql::StatementKind::read);
+    CHECK(statements.front().sql.starts_with("SELECT a.title, ar.name FROM album a"));
+    CHECK(origin_of(stream, statements.front()) == path + ":6");
+    CHECK(reads[29] == 29);
+    CHECK(statements[30].write);
+    CHECK(statements[30].sql.starts_with("INSERT INTO invoice "));
+    CHECK(statements[reads[30]].sql == "SELECT t.name, t.rating FROM track t WHERE t.album_id = 1;");
+    for (const auto index : reads) CHECK(statements[index].info->kind == sql::StatementKind::read);
 }
 
 TEST_CASE("extended-protocol statements run with their logged bind values") {
     const auto path = test::shared_data_path("pglogs/pgbadger__multiline_param.log").string();
     const QueryStream stream = load_queries({path}, {});
+    const auto statements = stream.all();
+    const auto reads = read_indexes(statements);
     // Two simple statements, then two `execute` records with their DETAIL parameters; the parse and bind
     // durations are not executions.
-    REQUIRE(stream.reads.size() == 4);
-    CHECK(stream.statements[stream.reads[1]].sql == "SELECT current_setting('nj.maint')");
+    REQUIRE(reads.size() == 4);
+    CHECK(statements[reads[1]].sql == "SELECT current_setting('nj.maint')");
     for (const std::size_t read : {2, 3}) {
-        const auto& sql = stream.statements[stream.reads[read]].sql;
+        const auto& sql = statements[reads[read]].sql;
         CAPTURE(sql);
         CHECK(sql.find('$') == std::string::npos);
         CHECK(sql.find("(t.typnamespace = '1234')") != std::string::npos);
     }
-    CHECK(stream.statements[stream.reads[2]].sql.find("t.test = 'aaaa'") != std::string::npos);
-    CHECK(stream.statements[stream.reads[3]].sql.find("t.test = 'iiii'") != std::string::npos);
-    CHECK(origin_of(stream, stream.statements[stream.reads[3]]) == path + ":14");
+    CHECK(statements[reads[2]].sql.find("t.test = 'aaaa'") != std::string::npos);
+    CHECK(statements[reads[3]].sql.find("t.test = 'iiii'") != std::string::npos);
+    CHECK(origin_of(stream, statements[reads[3]]) == path + ":14");
 }
 
 TEST_CASE("a .sql file: split by the parser's splitter, each statement classified") {
@@ -114,6 +129,8 @@ TEST_CASE("a .sql file: split by the parser's splitter, each statement classifie
                                  "SELEC broken;\n"
                                  "COMMIT;\n");
     const QueryStream stream = load_queries({path}, {});
+    const auto statements = stream.all();
+    const auto reads = read_indexes(statements);
     const SourceSummary& source = stream.sources.front();
     CHECK(source.type == "sql");
     CHECK(source.statements == 13);
@@ -125,9 +142,9 @@ TEST_CASE("a .sql file: split by the parser's splitter, each statement classifie
     CHECK(skipped(source, skip::k_not_plain) == 1);  // COPY … TO
     CHECK(skipped(source, skip::k_unbound) == 1);
     CHECK(skipped(source, skip::k_unparsed) == 1);
-    REQUIRE(stream.reads.size() == 2);
-    CHECK(stream.statements[stream.reads[1]].sql.ends_with("\nSELECT ';' AS text"));
-    CHECK(origin_of(stream, stream.statements[stream.reads[1]]) == path + "#3");
+    REQUIRE(reads.size() == 2);
+    CHECK(statements[reads[1]].sql.ends_with("\nSELECT ';' AS text"));
+    CHECK(origin_of(stream, statements[reads[1]]) == path + "#3");
 }
 
 TEST_CASE("a workload profile replays its examples in proportion to their counts") {
@@ -149,29 +166,35 @@ TEST_CASE("a workload profile replays its examples in proportion to their counts
 
     SUBCASE("with literals kept, every read fingerprint runs as often as it was logged") {
         const QueryStream stream = load_queries({literal}, {});
+        const auto statements = stream.all();
+        const auto reads = read_indexes(statements);
         const SourceSummary& source = stream.sources.front();
         CHECK(source.type == "profile");
         CHECK(source.reads == read_count);
         CHECK(source.writes == 0);
         CHECK(skipped(source, skip::k_profile_write) == write_count);
         // Interleaved, not grouped: the first reads are all different statements.
-        CHECK(stream.statements[0].info->fingerprint != stream.statements[1].info->fingerprint);
-        CHECK(origin_of(stream, stream.statements[0]).starts_with(literal + "@"));
+        CHECK(statements[0].info->fingerprint != statements[1].info->fingerprint);
+        CHECK(origin_of(stream, statements[0]).starts_with(literal + "@"));
     }
     SUBCASE("scaled down to the limit, each fingerprint still at least once") {
         SourceOptions options;
         options.profile_statements = 10;
         const QueryStream stream = load_queries({literal}, options);
+        const auto statements = stream.all();
+        const auto reads = read_indexes(statements);
         std::size_t read_fingerprints = 0;
         for (const auto& fingerprint : profile["fingerprints"]) read_fingerprints += fingerprint["kind"] == "read";
-        CHECK(stream.reads.size() >= read_fingerprints);
-        CHECK(stream.reads.size() < read_count);
+        CHECK(reads.size() >= read_fingerprints);
+        CHECK(reads.size() < read_count);
     }
     SUBCASE("masked examples cannot run: only those without literals are replayed") {
         const QueryStream stream = load_queries({masked}, {});
+        const auto statements = stream.all();
+        const auto reads = read_indexes(statements);
         const SourceSummary& source = stream.sources.front();
         CHECK(skipped(source, skip::k_profile_placeholders) > 0);
-        for (const auto index : stream.reads) CHECK(stream.statements[index].sql.find('$') == std::string::npos);
+        for (const auto index : reads) CHECK(statements[index].sql.find('$') == std::string::npos);
         // The employee listing and the genre count (ORDER BY 2 is kept by normalisation) have no masked
         // literal; each was logged twice.
         CHECK(source.reads == 4);
@@ -185,4 +208,57 @@ TEST_CASE("query sources that are not one are bad input") {
     CHECK_THROWS_AS(load_queries({(dir.path() / "missing.log").string()}, {}), InputError);
     const auto garbage = write_file(dir, "garbage.log", "this is not a PostgreSQL log\nnor is this\n");
     CHECK_THROWS_AS(load_queries({garbage}, {}), InputError);
+}
+
+TEST_CASE("a query stream lives in an unlinked temporary file: any length, read back whole by every cursor") {
+    test::TempDir dir;
+    test::TempDir spool_dir;
+    const auto path = (dir.path() / "many.sql").string();
+    constexpr int k_statements = 60000;  // about 3 MB of records: several of the spool's 1 MB pieces
+    {
+        std::ofstream out(path);
+        for (int i = 0; i < k_statements; ++i) {
+            out << (i % 1000 == 999 ? "UPDATE t SET a = " : "SELECT a, b, c FROM some_table WHERE id = ") << i << ";\n";
+        }
+    }
+    test::ScopedEnv tmpdir("TMPDIR", spool_dir.path().string());
+    const QueryStream stream = load_queries({path}, {});
+    // Unlinked at once: nothing to find in TMPDIR, nothing left behind however the process ends.
+    CHECK(std::filesystem::is_empty(spool_dir.path()));
+    CHECK(stream.read_count() == k_statements - k_statements / 1000);
+    CHECK(stream.write_count() == k_statements / 1000);
+
+    auto first = stream.cursor();
+    auto second = stream.cursor();
+    Statement a, b;
+    int count = 0;
+    while (first.next(a)) {
+        REQUIRE(second.next(b));
+        CHECK(a.sql == b.sql);
+        if (count % 7919 == 0) {
+            CAPTURE(count);
+            CHECK(a.sql.ends_with(" " + std::to_string(count)));
+            CHECK(a.write == (count % 1000 == 999));
+            CHECK(a.info->kind == (a.write ? sql::StatementKind::write : sql::StatementKind::read));
+            CHECK(origin_of(stream, a) == path + "#" + std::to_string(count + 1));
+        }
+        ++count;
+    }
+    CHECK_FALSE(second.next(b));
+    CHECK(count == k_statements);
+    // A fresh cursor starts again from the first statement.
+    auto again = stream.cursor();
+    REQUIRE(again.next(a));
+    CHECK(a.sql == "SELECT a, b, c FROM some_table WHERE id = 0");
+}
+
+TEST_CASE("a query stream that cannot create its temporary file is bad input, saying where") {
+    test::TempDir dir;
+    test::ScopedEnv tmpdir("TMPDIR", (dir.path() / "missing").string());
+    try {
+        QueryStream stream;
+        FAIL("a stream was created in a missing directory");
+    } catch (const InputError& error) {
+        CHECK(std::string(error.what()).find((dir.path() / "missing").string()) != std::string::npos);
+    }
 }

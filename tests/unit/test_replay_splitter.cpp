@@ -27,10 +27,37 @@ TEST_CASE("routing depends only on seed and position, and follows the stage's sh
     }
 }
 
+namespace {
+
+struct Walk {
+    std::uint64_t end = 0;
+    std::vector<std::uint64_t> routed;
+};
+
+// The whole walk, taken `piece` positions at a time.
+Walk walk(std::uint64_t seed, double percent, std::uint64_t begin, std::uint64_t wanted, std::uint64_t reach,
+          std::uint64_t bound, std::size_t piece = 7) {
+    Walker walker(seed, percent, begin, wanted, reach, bound);
+    Walk result;
+    for (auto part = walker.next(piece); !part.empty(); part = walker.next(piece)) {
+        CHECK(part.size() <= piece);
+        result.routed.insert(result.routed.end(), part.begin(), part.end());
+    }
+    result.end = walker.position();
+    return result;
+}
+
+std::string routing_digest(const std::vector<std::uint64_t>& positions) {
+    RoutingDigest digest;
+    for (const auto position : positions) digest.add(position);
+    return digest.hex();
+}
+
+}  // namespace
+
 TEST_CASE("a walk routes its sample, reaches its end point, and never passes the bound") {
     SUBCASE("stops at the sample when nothing further is required") {
         const Walk stretch = walk(1, 100.0, 10, 5, 0, 1000);
-        CHECK(stretch.begin == 10);
         CHECK(stretch.end == 15);
         CHECK(stretch.routed == std::vector<std::uint64_t>{10, 11, 12, 13, 14});
     }
@@ -54,6 +81,14 @@ TEST_CASE("a walk routes its sample, reaches its end point, and never passes the
         CHECK(stretch.routed == expected);
         CHECK(stretch.routed.size() == 40);
         CHECK(stretch.routed.back() == stretch.end - 1);
+    }
+    SUBCASE("handed out in pieces of any size, the walk is the same") {
+        const Walk whole = walk(5, 12.5, 3, 300, 2000, 100000, 1000000);
+        for (const std::size_t piece : {1, 2, 64, 512}) {
+            const Walk pieces = walk(5, 12.5, 3, 300, 2000, 100000, piece);
+            CHECK(pieces.routed == whole.routed);
+            CHECK(pieces.end == whole.end);
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace schemaflip::profile {
+namespace schemaflip::util {
 
 class DurationHistogram {
 public:
@@ -27,4 +27,4 @@ private:
     double m_max = 0;
 };
 
-}  // namespace schemaflip::profile
+}  // namespace schemaflip::util

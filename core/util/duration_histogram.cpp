@@ -1,10 +1,10 @@
 // DurationHistogram: bucket i holds values in [1.01^i, 1.01^(i+1)) microseconds.
-#include "core/profile/duration_histogram.hpp"
+#include "core/util/duration_histogram.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace schemaflip::profile {
+namespace schemaflip::util {
 namespace {
 
 constexpr double k_growth = 1.01;
@@ -64,4 +64,4 @@ double DurationHistogram::quantile(double q) const {
     return m_max;
 }
 
-}  // namespace schemaflip::profile
+}  // namespace schemaflip::util

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <vector>
 
-#include "core/profile/duration_histogram.hpp"
+#include "core/util/duration_histogram.hpp"
 
-using schemaflip::profile::DurationHistogram;
+using schemaflip::util::DurationHistogram;
 
 namespace {
 
