@@ -189,6 +189,18 @@ std::unique_ptr<LineSource> open_line_source(const std::string& path, std::size_
     return std::make_unique<FileLineSource>(path, fd, max_line_bytes);
 }
 
+bool append_script_piece(LineSource& lines, std::string& script) {
+    constexpr std::size_t k_piece_bytes = 1 << 20;
+    const std::size_t start = script.size();
+    std::string_view line;
+    while (script.size() - start < k_piece_bytes) {
+        if (!lines.next_line(line)) return false;
+        script.append(line);
+        script.push_back('\n');
+    }
+    return true;
+}
+
 std::unique_ptr<LineSource> buffer_line_source(std::string_view buffer, std::string name) {
     return std::make_unique<BufferLineSource>(buffer, std::move(name));
 }

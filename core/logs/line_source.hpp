@@ -23,6 +23,10 @@ public:
     virtual const std::string& damage() const = 0;
 };
 
+// The source's lines joined back into text (each with its "\n"), about a megabyte per call: the reader a
+// sql::ScriptSplitter takes (std::function<bool(std::string&)>, false once the lines are done).
+bool append_script_piece(LineSource& lines, std::string& script);
+
 // A LineSource that can look ahead: format and prefix detection peek at the first lines, then reading
 // starts over from the first line. Peeked lines are copied once; later lines pass straight through.
 class LookaheadLineSource final : public LineSource {

@@ -1,35 +1,37 @@
-// Reads plain .sql files: the whole script, split into statements by libpg_query's splitter.
-#include <algorithm>
+// Reads plain .sql files: the script split into statements by libpg_query's splitter, piece by piece.
 #include <exception>
 #include <string>
-#include <vector>
 
+#include "core/logs/line_source.hpp"
 #include "core/logs/record_reader.hpp"
 #include "core/sql/statement_info.hpp"
 
 namespace schemaflip::logs {
 namespace {
 
-// Statements can span any number of lines and the splitter needs the whole text (a quote or a
-// dollar-quoted body may run to the end), so a .sql input is read into memory once; such files are
-// scripts and migrations, not multi-gigabyte logs.
+// Statements can span any number of lines and a quote or a dollar-quoted body may run far: the splitter
+// reads the script ahead in pieces and hands statements out as it finds their ends, so memory stays flat
+// however long the file.
 class SqlReader final : public RecordReader {
 public:
-    explicit SqlReader(LineSource& lines) : m_lines(lines) {}
+    explicit SqlReader(LineSource& lines)
+        : m_lines(lines), m_splitter([&lines](std::string& script) { return append_script_piece(lines, script); }) {}
 
     bool next(LogRecord& record) override {
-        if (!m_split) {
-            read_and_split();
-        }
-        if (m_next >= m_statements.size()) {
+        std::string statement;
+        std::uint64_t line = 0;
+        try {
+            if (m_failed || !m_splitter.next(statement, line)) return false;
+        } catch (const std::exception& error) {
+            m_failed = true;
+            m_unrecognised.add(m_lines.name(), m_lines.line_number(), std::string("cannot split into statements: ") + error.what(), "");
             return false;
         }
         record.clear();
         record.source = m_lines.name();
-        record.line = m_statement_lines[m_next];
+        record.line = line;
         record.plain_statement = true;
-        record.message = std::move(m_statements[m_next]);
-        ++m_next;
+        record.message = std::move(statement);
         return true;
     }
 
@@ -38,53 +40,10 @@ public:
     std::string description() const override { return "sql"; }
 
 private:
-    void read_and_split() {
-        m_split = true;
-        std::string script;
-        std::string_view line;
-        while (m_lines.next_line(line)) {
-            script.append(line);
-            script += '\n';
-        }
-        try {
-            m_statements = sql::split_statements(script);
-        } catch (const std::exception& error) {
-            m_unrecognised.add(m_lines.name(), 1, std::string("cannot split into statements: ") + error.what(),
-                               first_line(script));
-            m_statements.clear();
-            return;
-        }
-        number_statement_lines(script);
-    }
-
-    // The line each statement starts on: the splitter returns the statements in order as trimmed
-    // pieces of the script, so each is found after the previous one.
-    void number_statement_lines(std::string_view script) {
-        m_statement_lines.clear();
-        std::size_t search_from = 0;
-        std::size_t counted_up_to = 0;
-        std::uint64_t line_number = 1;
-        for (const auto& statement : m_statements) {
-            std::size_t found = script.find(statement, search_from);
-            if (found == std::string_view::npos) {
-                found = search_from;
-            }
-            for (; counted_up_to < found; ++counted_up_to) {
-                line_number += script[counted_up_to] == '\n' ? 1 : 0;
-            }
-            m_statement_lines.push_back(line_number);
-            search_from = std::min(found + statement.size(), script.size());
-        }
-    }
-
-    static std::string_view first_line(std::string_view script) { return script.substr(0, script.find('\n')); }
-
     LineSource& m_lines;
+    sql::ScriptSplitter m_splitter;
     Unrecognised m_unrecognised;
-    bool m_split = false;
-    std::vector<std::string> m_statements;
-    std::vector<std::uint64_t> m_statement_lines;
-    std::size_t m_next = 0;
+    bool m_failed = false;
 };
 
 }  // namespace

@@ -139,18 +139,6 @@ void record(Verdict verdict, std::string text, Origin origin, SourceSummary& sum
     stream.append({std::move(text), origin.prefix, write, origin.number, std::move(verdict.info)});
 }
 
-std::string read_text(const std::string& path) {
-    auto lines = logs::open_line_source(path);
-    std::string text;
-    std::string_view line;
-    while (lines->next_line(line)) {
-        text.append(line);
-        text.push_back('\n');
-    }
-    if (!lines->damage().empty()) throw InputError("cannot read " + path + " to the end", lines->damage());
-    return text;
-}
-
 bool is_sql_file(const std::string& path) { return path.ends_with(".sql") || path.ends_with(".sql.gz"); }
 
 // A JSON document (not JSON lines): parsed when the file starts with '{' and holds exactly one value.
@@ -174,13 +162,18 @@ void load_sql_file(const std::string& path, Classifier& classifier, QueryStream&
     SourceSummary summary{path, "sql", 0, 0, 0, {}};
     std::size_t number = 0;
     const std::uint32_t prefix = intern_origin(stream, path + "#");
-    for (auto& statement : sql::split_statements(read_text(path))) {
+    auto lines = logs::open_line_source(path);
+    sql::ScriptSplitter splitter([&lines](std::string& script) { return logs::append_script_piece(*lines, script); });
+    std::string statement;
+    std::uint64_t line = 0;
+    while (splitter.next(statement, line)) {
         const Origin origin{prefix, ++number};
         for (auto& piece : classifier.pieces(std::move(statement))) {
             auto verdict = classifier.judge(piece);
             record(std::move(verdict), std::move(piece), origin, summary, stream);
         }
     }
+    if (!lines->damage().empty()) throw InputError("cannot read " + path + " to the end", lines->damage());
     stream.sources.push_back(std::move(summary));
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -81,6 +83,35 @@ StatementInfo analyze_statement(std::string_view sql, const schema::SchemaSnapsh
 // Splits a script into statements with libpg_query's splitter (comments and quoted ';' respected).
 // Returns the statements' texts, trimmed, without their terminating ';'.
 std::vector<std::string> split_statements(std::string_view script);
+
+// Appends the next piece of a script to its argument; false once the script has ended (it may append a
+// last piece then).
+using ScriptReader = std::function<bool(std::string&)>;
+
+// split_statements for a script read piece by piece: next() gives each statement (as above) and the line
+// it starts on, as soon as the text after it shows where it ends. Memory holds a few megabytes of the
+// script, however long it is; the statements are those split_statements finds in the whole text.
+class ScriptSplitter {
+public:
+    explicit ScriptSplitter(ScriptReader read);
+    bool next(std::string& statement, std::uint64_t& line);
+
+private:
+    void split_more();
+    void fill(std::size_t size);
+    std::size_t split_front(const std::vector<std::size_t>& cuts);
+    std::uint64_t line_at(std::size_t offset);
+    void forget(std::size_t bytes);
+
+    ScriptReader m_read;
+    std::string m_buffer;  // the script from where splitting stands, read ahead
+    std::size_t m_read_ahead;
+    bool m_end = false;   // the reader has nothing more
+    bool m_done = false;  // and the buffer has been split
+    std::deque<std::pair<std::string, std::uint64_t>> m_ready;  // split, not yet handed out
+    std::uint64_t m_line = 1;  // the line of m_buffer[m_counted]
+    std::size_t m_counted = 0;
+};
 
 // A cheap key under which texts that differ only in numeric and string literals coincide, computed
 // without parsing (a lexer pass); used to parse each distinct statement shape once.

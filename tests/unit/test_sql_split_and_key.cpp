@@ -108,6 +108,53 @@ TEST_CASE("sql: a large script is split in pieces with the same statements as a 
     CHECK(statements == expected);
 }
 
+TEST_CASE("sql: a script read piece by piece splits as the whole text does, with each statement's line") {
+    // Over 8 MB, the splitter's read-ahead, so it refills and forgets: a BEGIN ATOMIC body, a dollar-quoted
+    // body with ';' in it and a quote spanning lines, each near where a refill ends; the reader hands out
+    // odd-sized pieces that cut statements, quotes and bodies anywhere.
+    std::vector<std::string> expected;
+    std::vector<std::uint64_t> expected_lines;
+    std::string script;
+    std::uint64_t line = 1;
+    const auto add = [&](const std::string& statement) {
+        expected.push_back(statement);
+        expected_lines.push_back(line);
+        script += statement + ";\n";
+        line += static_cast<std::uint64_t>(std::count(statement.begin(), statement.end(), '\n')) + 1;
+    };
+    std::size_t next_special = 8 * 1024 * 1024 - 5000;
+    for (int i = 0; script.size() < 9 * 1024 * 1024; ++i) {
+        add("SELECT abalance FROM pgbench_accounts WHERE aid = " + std::to_string(i) + " /* ; */");
+        if (script.size() > next_special) {
+            add("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END");
+            add("CREATE FUNCTION g() RETURNS int AS $body$ SELECT 1;\n SELECT 2; $body$ LANGUAGE sql");
+            add("SELECT 'a quote;\nover two lines'");
+            next_special += 2500;
+        }
+        if (i == 100000) add("SELEC broken 'text; with a semicolon'");
+    }
+    REQUIRE(split_statements(script) == expected);
+
+    std::size_t given = 0;
+    schemaflip::sql::ScriptSplitter splitter([&](std::string& buffer) {
+        const std::size_t piece = 4093 + given % 65521;
+        buffer.append(script, given, piece);
+        given = std::min(script.size(), given + piece);
+        return given < script.size();
+    });
+    std::vector<std::string> statements;
+    std::vector<std::uint64_t> lines;
+    std::string statement;
+    std::uint64_t statement_line = 0;
+    while (splitter.next(statement, statement_line)) {
+        statements.push_back(statement);
+        lines.push_back(statement_line);
+    }
+    REQUIRE(statements.size() == expected.size());
+    CHECK(statements == expected);
+    CHECK(lines == expected_lines);
+}
+
 TEST_CASE("sql: every JOB query parses and reads its tables") {
     const auto paths = job_queries();
     REQUIRE(paths.size() == 113);
