@@ -133,13 +133,27 @@ TEST_CASE("PostgreSQL read-only sessions refuse writes on the server") {
     CHECK(database->query("SELECT count(*) FROM t").rows.size() == 1);
 }
 
+namespace {
+
+// Two scratch databases on the test server, a connection to each.
+struct TwoScratchDatabases {
+    explicit TwoScratchDatabases(const std::string& admin)
+        : first_scratch(admin), second_scratch(admin), first(db::open_database(first_scratch.url())),
+          second(db::open_database(second_scratch.url())) {}
+    test::ScratchPostgresDatabase first_scratch;
+    test::ScratchPostgresDatabase second_scratch;
+    std::unique_ptr<db::Database> first;
+    std::unique_ptr<db::Database> second;
+};
+
+}  // namespace
+
 TEST_CASE("PostgreSQL read-only statements: typed as query() types them, alone or on two servers at once") {
     const auto admin = test::postgres_url();
     if (!admin) return;
-    test::ScratchPostgresDatabase first_scratch(*admin);
-    test::ScratchPostgresDatabase second_scratch(*admin);
-    auto first = db::open_database(first_scratch.url());
-    auto second = db::open_database(second_scratch.url());
+    TwoScratchDatabases two(*admin);
+    auto& first = two.first;
+    auto& second = two.second;
     first->execute("CREATE TABLE t (id int PRIMARY KEY, name text); INSERT INTO t VALUES (1, 'first')");
     second->execute("CREATE TABLE t (id int PRIMARY KEY, name text); INSERT INTO t VALUES (1, 'second'), (2, 'more')");
     const std::chrono::milliseconds timeout{5000};
@@ -196,7 +210,7 @@ TEST_CASE("PostgreSQL read-only statements: typed as query() types them, alone o
         CHECK(db::value_integer(commented.result.rows[0][0]) == 1);
         // No transaction is left open: a write in the ordinary session commits.
         first->execute("INSERT INTO t VALUES (6, 'yes')");
-        auto other_session = db::open_database(first_scratch.url());
+        auto other_session = db::open_database(two.first_scratch.url());
         CHECK(db::value_integer(other_session->query("SELECT count(*) FROM t").rows[0][0]) == 2);
     }
 }
@@ -204,10 +218,9 @@ TEST_CASE("PostgreSQL read-only statements: typed as query() types them, alone o
 TEST_CASE("PostgreSQL reads on two servers at once share a read-only transaction that anything else ends") {
     const auto admin = test::postgres_url();
     if (!admin) return;
-    test::ScratchPostgresDatabase first_scratch(*admin);
-    test::ScratchPostgresDatabase second_scratch(*admin);
-    auto first = db::open_database(first_scratch.url());
-    auto second = db::open_database(second_scratch.url());
+    TwoScratchDatabases two(*admin);
+    auto& first = two.first;
+    auto& second = two.second;
     auto monitor = db::open_database(*admin);
     const std::chrono::milliseconds timeout{5000};
     const auto pids = first->query_read_only_beside(*second, "SELECT pg_backend_pid()", timeout);
