@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/logs/log_scanner.hpp"
@@ -40,10 +41,6 @@ struct SourceSummary {
 // as its stages need. The file goes away with the stream, or with the process however it ends.
 class QueryStream {
 public:
-    QueryStream();
-    QueryStream(QueryStream&&) noexcept;
-    QueryStream& operator=(QueryStream&&) noexcept;
-    ~QueryStream();
 
     std::uint64_t read_count() const { return m_reads; }
     std::uint64_t write_count() const { return m_writes; }
@@ -75,10 +72,26 @@ public:
     std::vector<std::string> origin_prefixes;  // "file:", "file#", "file@fingerprint"
 
 private:
+    // The unlinked temporary file's descriptor: opened with the stream, closed with it, handed over by a move.
+    class SpoolFile {
+    public:
+        SpoolFile();
+        SpoolFile(SpoolFile&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+        SpoolFile& operator=(SpoolFile&& other) noexcept {
+            std::swap(m_fd, other.m_fd);
+            return *this;
+        }
+        ~SpoolFile();
+        int fd() const { return m_fd; }
+
+    private:
+        int m_fd = -1;
+    };
+
     void flush() const;
     std::uint32_t shape_index(const std::shared_ptr<const sql::StatementInfo>& info);
 
-    int m_file = -1;
+    SpoolFile m_spool;
     mutable std::string m_pending;  // appended, not yet written
     mutable std::uint64_t m_written = 0;
     std::uint64_t m_reads = 0;

@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <utility>
 
 #include "core/replay/query_source.hpp"
 #include "core/util/error.hpp"
@@ -44,36 +43,10 @@ int open_spool() {
 
 }  // namespace
 
-QueryStream::QueryStream() : m_file(open_spool()) {}
+QueryStream::SpoolFile::SpoolFile() : m_fd(open_spool()) {}
 
-QueryStream::QueryStream(QueryStream&& other) noexcept
-    : sources(std::move(other.sources)),
-      origin_prefixes(std::move(other.origin_prefixes)),
-      m_file(std::exchange(other.m_file, -1)),
-      m_pending(std::move(other.m_pending)),
-      m_written(other.m_written),
-      m_reads(other.m_reads),
-      m_writes(other.m_writes),
-      m_shapes(std::move(other.m_shapes)),
-      m_shape_indexes(std::move(other.m_shape_indexes)) {}
-
-QueryStream& QueryStream::operator=(QueryStream&& other) noexcept {
-    if (this == &other) return *this;
-    if (m_file >= 0) ::close(m_file);
-    sources = std::move(other.sources);
-    origin_prefixes = std::move(other.origin_prefixes);
-    m_file = std::exchange(other.m_file, -1);
-    m_pending = std::move(other.m_pending);
-    m_written = other.m_written;
-    m_reads = other.m_reads;
-    m_writes = other.m_writes;
-    m_shapes = std::move(other.m_shapes);
-    m_shape_indexes = std::move(other.m_shape_indexes);
-    return *this;
-}
-
-QueryStream::~QueryStream() {
-    if (m_file >= 0) ::close(m_file);
+QueryStream::SpoolFile::~SpoolFile() {
+    if (m_fd >= 0) ::close(m_fd);
 }
 
 std::uint32_t QueryStream::shape_index(const std::shared_ptr<const sql::StatementInfo>& info) {
@@ -94,7 +67,7 @@ void QueryStream::append(const Statement& statement) {
 void QueryStream::flush() const {
     std::size_t done = 0;
     while (done < m_pending.size()) {
-        const auto wrote = ::write(m_file, m_pending.data() + done, m_pending.size() - done);
+        const auto wrote = ::write(m_spool.fd(), m_pending.data() + done, m_pending.size() - done);
         if (wrote < 0 && errno == EINTR) continue;
         if (wrote <= 0) fail("cannot write the queries' temporary file");
         done += static_cast<std::size_t>(wrote);
@@ -119,7 +92,7 @@ bool QueryStream::Cursor::fill(std::size_t wanted) {
         const std::size_t have = m_buffer.size();
         const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max(k_chunk, wanted - have), end - m_offset - have));
         m_buffer.resize(have + want);
-        const auto got = ::pread(m_stream->m_file, m_buffer.data() + have, want, static_cast<off_t>(m_offset + have));
+        const auto got = ::pread(m_stream->m_spool.fd(), m_buffer.data() + have, want, static_cast<off_t>(m_offset + have));
         if (got < 0 && errno == EINTR) {
             m_buffer.resize(have);
             continue;

@@ -566,8 +566,8 @@ ReplayReport Replayer::run() {
 
     // A database that cannot be reached at the start is an error (exit 4, no report): nothing was compared.
     // One lost later ends the run with a report of what was (note_unavailable).
-    if (m_stream.read_count() > 0) open_connections();
     if (m_stream.read_count() > 0) {
+        open_connections();
         const auto& stages = m_request.plan.stages;
         for (std::size_t i = 0; i < stages.size(); ++i) {
             m_stages.push_back(run_stage(stages[i], i + 1 == stages.size()));

@@ -14,9 +14,10 @@ namespace schemaflip::replay {
 bool routes_to_shadow(std::uint64_t seed, std::uint64_t position, double percent);
 
 // One stretch of the walk. Position p is the read stream[p mod N]: the stream is walked in order and,
-// when a stage needs more reads than are left, again from its start. A Walker walks from `begin` until `wanted` positions are routed and the walk has reached `reach` (the last stage
-// reaches the end of the stream, so that it covers the rest of it), but never to `bound` or beyond, handing
-// out the routed positions a few at a time, so a walk over millions of reads holds only those in hand.
+// when a stage needs more reads than are left, again from its start. A Walker walks from `begin` until
+// `wanted` positions are routed and the walk has reached `reach` (the last stage reaches the end of the
+// stream, so that it covers the rest of it), but never to `bound` or beyond, handing out the routed
+// positions a few at a time, so a walk over millions of reads holds only those in hand.
 class Walker {
 public:
     Walker(std::uint64_t seed, double percent, std::uint64_t begin, std::uint64_t wanted, std::uint64_t reach,
@@ -47,6 +48,5 @@ public:
 private:
     std::uint64_t m_hash = 14695981039346656037ULL;
 };
-
 
 }  // namespace schemaflip::replay
