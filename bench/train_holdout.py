@@ -83,7 +83,10 @@ def calibrated_to_true_rates(labels, scores, projects):
 
 
 def run(argv):
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    except OSError as error:
+        sys.exit(f"train_holdout: cannot run {argv[0]}: {error.strerror}")
     if result.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed ({result.returncode}):\n{result.stderr}")
     return result.stdout
