@@ -77,8 +77,9 @@ std::optional<std::pair<SideResult, SideResult>> read_after_wal(SidePair& reader
 // A synced shadow can apply a commit before the primary shows it to other sessions (it reaches the WAL, and
 // the subscriber, a moment before it becomes visible on the primary): a difference that the same read,
 // synced again, does not repeat is that race, not the change. Against a busy writer on a loaded machine the
-// race can come twice in a row (seen in the logical-sync test with both cores busy), so the read is synced
-// again up to this many times; a difference the change causes repeats every time.
+// race can come twice in a row (the likely cause of one mismatch, shadow one update ahead, in the
+// logical-sync test with both cores busy), so the read is synced again up to this many times; a difference
+// the change causes repeats every time.
 constexpr int k_race_checks = 3;
 
 bool differs_again(SidePair& readers, const Statement& statement, const ExecutionSettings& settings) {
