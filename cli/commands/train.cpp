@@ -169,7 +169,7 @@ int run_evaluate(const TrainOptions& options, Context& context) {
         !options.horizon.empty() ? parse_horizon_days(options.horizon) : predict::model_horizon_days(model);
     const auto history = load({options.evaluate}, context);
     const auto dataset = predict::build_dataset(history.events, std::int64_t{horizon_days} * 86400);
-    const auto probabilities = model.predict(dataset.features, dataset.feature_count);
+    const auto probabilities = predict::score_dataset(model, dataset);
     std::vector<double> scores;  // the probability of any change: the first target
     for (std::size_t i = 0; i < dataset.examples.size(); ++i) {
         scores.push_back(static_cast<double>(probabilities[i * predict::k_model_targets]));
@@ -223,8 +223,7 @@ int run_training(const TrainOptions& options, Context& context) {
     parameters.seed = options.seed;
     parameters.rounds = options.rounds;
     parameters.threads = options.threads;
-    auto model = predict::Model::train(dataset.features, dataset.feature_count, predict::target_matrix(dataset),
-                                       parameters, predict::k_model_targets);
+    auto model = predict::train_model(dataset, parameters);
     predict::stamp_model(model, horizon_days);
     model.save(options.output);
 

@@ -21,7 +21,7 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr const char* k_kind = "schemaflip_model";
-constexpr int k_format_version = 1;
+constexpr int k_format_version = 2;
 
 // XGBGetLastError's text is overwritten by the next call: copy it at once.
 void check(int status, const char* what) {
@@ -99,12 +99,66 @@ ordered_json parse_container(std::span<const unsigned char> bytes) {
     return document;
 }
 
+void set_parameters(BoosterHandle booster, std::span<const std::pair<const char*, std::string>> settings) {
+    for (const auto& [name, value] : settings) {
+        check(XGBoosterSetParam(booster, name, value.c_str()), "setting a training parameter");
+    }
+}
+
+// Probabilities of every booster in `boosters` for `rows`, row-major: one value per booster per row.
+std::vector<float> predict_with(const std::vector<void*>& boosters, const std::vector<float>& rows, std::size_t columns) {
+    if (rows.empty()) return {};
+    const auto targets = boosters.size();
+    std::vector<float> result;
+    Matrix matrix(rows, columns);
+    for (std::size_t target = 0; target < targets; ++target) {
+        bst_ulong features = 0;
+        check(XGBoosterGetNumFeature(boosters[target], &features), "reading the feature count");
+        if (features != columns) {
+            throw InputError("the model expects " + std::to_string(features) + " features, not " + std::to_string(columns),
+                             {}, "retrain the model with this version of schemaflip");
+        }
+        bst_ulong length = 0;
+        const float* scores = nullptr;
+        check(XGBoosterPredict(boosters[target], matrix.handle(), 0, 0, 0, &length, &scores), "predicting");
+        if (result.empty()) result.resize(static_cast<std::size_t>(length) * targets);
+        for (std::size_t row = 0; row < length; ++row) result[row * targets + target] = scores[row];
+    }
+    return result;
+}
+
+// The boosters stored in a container's `list` (UBJ bytes or JSON models), added to `boosters`.
+void add_stored_boosters(const ordered_json& list, std::vector<void*>& boosters, const std::string& origin) {
+    for (const auto& booster : list) {
+        if (booster.is_object()) {
+            const auto text = booster.dump();
+            add_booster(boosters, text.data(), text.size(), origin);
+        } else {
+            const auto stored = stored_bytes(booster, origin);
+            add_booster(boosters, stored.data(), stored.size(), origin);
+        }
+    }
+}
+
+ordered_json stored_boosters(const std::vector<void*>& boosters, bool json) {
+    auto list = ordered_json::array();
+    for (auto* booster : boosters) {
+        auto bytes = booster_bytes(booster, json);
+        if (json) {
+            list.push_back(ordered_json::parse(bytes));
+        } else {
+            list.push_back(ordered_json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end())));
+        }
+    }
+    return list;
+}
+
 }  // namespace
 
 Model Model::train(const std::vector<float>& rows, std::size_t columns, const std::vector<float>& labels,
-                   const TrainParameters& parameters, std::size_t targets) {
+                   const TrainParameters& parameters, std::size_t targets, const std::vector<float>& margins) {
     if (columns == 0 || targets == 0 || labels.empty() || labels.size() % targets != 0 ||
-        rows.size() != labels.size() / targets * columns) {
+        rows.size() != labels.size() / targets * columns || (!margins.empty() && margins.size() != labels.size())) {
         throw InputError("no training examples", "the history yields no (table, week) example");
     }
     const auto count = labels.size() / targets;
@@ -122,23 +176,59 @@ Model Model::train(const std::vector<float>& rows, std::size_t columns, const st
         {"min_child_weight", number(parameters.min_child_weight)},
     };
     Model model;
-    std::vector<float> target_labels(count);
+    std::vector<float> target_labels(count), target_margins(margins.empty() ? 0 : count);
     for (std::size_t target = 0; target < targets; ++target) {
         for (std::size_t row = 0; row < count; ++row) target_labels[row] = labels[row * targets + target];
         // The matrix (and its histogram index) is shared; only the labels change per target.
         check(XGDMatrixSetFloatInfo(matrix.handle(), "label", target_labels.data(), static_cast<bst_ulong>(count)),
               "setting labels");
+        if (!margins.empty()) {
+            for (std::size_t row = 0; row < count; ++row) target_margins[row] = margins[row * targets + target];
+            check(XGDMatrixSetFloatInfo(matrix.handle(), "base_margin", target_margins.data(), static_cast<bst_ulong>(count)),
+                  "setting margins");
+        }
         BoosterHandle booster = nullptr;
         check(XGBoosterCreate(handles, 1, &booster), "creating a booster");
         model.m_boosters.push_back(booster);
-        for (const auto& [name, value] : settings) {
-            check(XGBoosterSetParam(booster, name, value.c_str()), "setting a training parameter");
-        }
+        set_parameters(booster, settings);
         for (int round = 0; round < parameters.rounds; ++round) {
             check(XGBoosterUpdateOneIter(booster, round, matrix.handle()), "a boosting round");
         }
     }
     return model;
+}
+
+void Model::train_timing(const std::vector<float>& rows, std::size_t columns, const std::vector<float>& shares,
+                         const std::vector<float>& weights, const TimingParameters& parameters) {
+    const auto targets = m_boosters.size();
+    const auto count = weights.size();
+    if (columns == 0 || count == 0 || rows.size() != count * columns || shares.size() != count * targets) {
+        throw InputError("no timing examples", "the history yields no project week to learn the timing stage from");
+    }
+    for (auto* booster : m_timing) XGBoosterFree(booster);
+    m_timing.clear();
+    Matrix matrix(rows, columns);
+    check(XGDMatrixSetFloatInfo(matrix.handle(), "weight", weights.data(), static_cast<bst_ulong>(count)), "setting weights");
+    const DMatrixHandle handles[] = {matrix.handle()};
+    // coord_descent with the cyclic selector visits the weights in a fixed order: the same model every time.
+    const std::pair<const char*, std::string> settings[] = {
+        {"booster", "gblinear"},      {"objective", "binary:logistic"}, {"updater", "coord_descent"},
+        {"feature_selector", "cyclic"}, {"lambda", number(parameters.lambda)}, {"alpha", "0"},
+        {"nthread", "1"},
+    };
+    std::vector<float> target_shares(count);
+    for (std::size_t target = 0; target < targets; ++target) {
+        for (std::size_t row = 0; row < count; ++row) target_shares[row] = shares[row * targets + target];
+        check(XGDMatrixSetFloatInfo(matrix.handle(), "label", target_shares.data(), static_cast<bst_ulong>(count)),
+              "setting labels");
+        BoosterHandle booster = nullptr;
+        check(XGBoosterCreate(handles, 1, &booster), "creating a booster");
+        m_timing.push_back(booster);
+        set_parameters(booster, settings);
+        for (int round = 0; round < parameters.rounds; ++round) {
+            check(XGBoosterUpdateOneIter(booster, round, matrix.handle()), "a boosting round");
+        }
+    }
 }
 
 Model Model::load(const std::filesystem::path& path) {
@@ -171,32 +261,33 @@ Model Model::load_from_bytes(std::span<const unsigned char> bytes, const std::st
     }
     if (container.value("format_version", 0) != k_format_version || !container.contains("boosters") ||
         !container["boosters"].is_array() || container["boosters"].empty() || !container.contains("attributes") ||
-        !container["attributes"].is_object()) {
-        throw not_a_model(origin, "format_version " + std::to_string(k_format_version) + " with boosters and attributes expected");
+        !container["attributes"].is_object() || !container.contains("timing_boosters") ||
+        !container["timing_boosters"].is_array()) {
+        throw not_a_model(origin, "format_version " + std::to_string(k_format_version) +
+                                      " with boosters, timing_boosters and attributes expected");
     }
     for (const auto& [key, value] : container["attributes"].items()) {
         if (!value.is_string()) throw not_a_model(origin, "attribute " + key + " is not a string");
         model.m_attributes[key] = value.get<std::string>();
     }
-    for (const auto& booster : container["boosters"]) {
-        if (booster.is_object()) {
-            const auto text = booster.dump();
-            add_booster(model.m_boosters, text.data(), text.size(), origin);
-        } else {
-            const auto stored = stored_bytes(booster, origin);
-            add_booster(model.m_boosters, stored.data(), stored.size(), origin);
-        }
+    add_stored_boosters(container["boosters"], model.m_boosters, origin);
+    add_stored_boosters(container["timing_boosters"], model.m_timing, origin);
+    if (model.has_timing() && model.m_timing.size() != model.m_boosters.size()) {
+        throw not_a_model(origin, "its timing stage has another number of targets");
     }
     return model;
 }
 
 Model::Model(Model&& other) noexcept
-    : m_boosters(std::exchange(other.m_boosters, {})), m_attributes(std::move(other.m_attributes)) {}
+    : m_boosters(std::exchange(other.m_boosters, {})),
+      m_timing(std::exchange(other.m_timing, {})),
+      m_attributes(std::move(other.m_attributes)) {}
 
 Model& Model::operator=(Model&& other) noexcept {
     if (this != &other) {
         free_boosters();
         m_boosters = std::exchange(other.m_boosters, {});
+        m_timing = std::exchange(other.m_timing, {});
         m_attributes = std::move(other.m_attributes);
     }
     return *this;
@@ -206,28 +297,17 @@ Model::~Model() { free_boosters(); }
 
 void Model::free_boosters() noexcept {
     for (auto* booster : m_boosters) XGBoosterFree(booster);
+    for (auto* booster : m_timing) XGBoosterFree(booster);
     m_boosters.clear();
+    m_timing.clear();
 }
 
 std::vector<float> Model::predict(const std::vector<float>& rows, std::size_t columns) const {
-    if (rows.empty()) return {};
-    const auto targets = m_boosters.size();
-    std::vector<float> result;
-    Matrix matrix(rows, columns);
-    for (std::size_t target = 0; target < targets; ++target) {
-        bst_ulong features = 0;
-        check(XGBoosterGetNumFeature(m_boosters[target], &features), "reading the feature count");
-        if (features != columns) {
-            throw InputError("the model expects " + std::to_string(features) + " features, not " + std::to_string(columns),
-                             {}, "retrain the model with this version of schemaflip");
-        }
-        bst_ulong length = 0;
-        const float* scores = nullptr;
-        check(XGBoosterPredict(m_boosters[target], matrix.handle(), 0, 0, 0, &length, &scores), "predicting");
-        if (result.empty()) result.resize(static_cast<std::size_t>(length) * targets);
-        for (std::size_t row = 0; row < length; ++row) result[row * targets + target] = scores[row];
-    }
-    return result;
+    return predict_with(m_boosters, rows, columns);
+}
+
+std::vector<float> Model::predict_timing(const std::vector<float>& rows, std::size_t columns) const {
+    return predict_with(m_timing, rows, columns);
 }
 
 std::string Model::serialize(const std::filesystem::path& path_for_format) const {
@@ -235,15 +315,8 @@ std::string Model::serialize(const std::filesystem::path& path_for_format) const
     ordered_json document = {{"kind", k_kind},
                              {"format_version", k_format_version},
                              {"attributes", ordered_json(m_attributes)},
-                             {"boosters", ordered_json::array()}};
-    for (auto* booster : m_boosters) {
-        auto bytes = booster_bytes(booster, json);
-        if (json) {
-            document["boosters"].push_back(ordered_json::parse(bytes));
-        } else {
-            document["boosters"].push_back(ordered_json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end())));
-        }
-    }
+                             {"boosters", stored_boosters(m_boosters, json)},
+                             {"timing_boosters", stored_boosters(m_timing, json)}};
     if (json) return document.dump();
     const auto encoded = ordered_json::to_ubjson(document);
     return std::string(encoded.begin(), encoded.end());

@@ -4,14 +4,17 @@
 
 #include <algorithm>
 
+#include "core/predict/evaluation_task.hpp"
 #include "core/predict/features.hpp"
 #include "core/predict/timeline.hpp"
+#include "core/predict/timing.hpp"
 #include "core/util/error.hpp"
 
 namespace schemaflip::predict {
 namespace {
 
 constexpr const char* k_features_attribute = "schemaflip_features";
+constexpr const char* k_timing_features_attribute = "schemaflip_timing_features";
 constexpr const char* k_targets_attribute = "schemaflip_targets";
 constexpr const char* k_horizon_attribute = "schemaflip_horizon_days";
 constexpr int k_default_horizon_days = 30;
@@ -37,13 +40,16 @@ const std::vector<std::string>& target_names() {
 
 void stamp_model(Model& model, int horizon_days) {
     model.set_attribute(k_features_attribute, joined(feature_names()));
+    model.set_attribute(k_timing_features_attribute, joined(timing_feature_names()));
     model.set_attribute(k_targets_attribute, joined(target_names()));
     model.set_attribute(k_horizon_attribute, std::to_string(horizon_days));
 }
 
 void check_model(const Model& model, const std::string& origin) {
     if (model.attribute(k_features_attribute) != joined(feature_names()) ||
-        model.attribute(k_targets_attribute) != joined(target_names())) {
+        model.attribute(k_timing_features_attribute) != joined(timing_feature_names()) ||
+        model.attribute(k_targets_attribute) != joined(target_names()) || !model.has_timing() ||
+        model.targets() != k_model_targets) {
         throw InputError(origin + " was trained on other features", "its feature or target list differs from this version's",
                          "retrain it with 'schemaflip train'");
     }
@@ -59,6 +65,23 @@ int model_horizon_days(const Model& model) {
     throw InputError("model has a bad horizon attribute '" + text + "'", {}, "retrain it with 'schemaflip train'");
 }
 
+Model train_model(const Dataset& dataset, const TrainParameters& parameters, const TimingParameters& timing) {
+    auto model = Model::train(dataset.features, dataset.feature_count, target_matrix(dataset), parameters, k_model_targets,
+                              week_margins(dataset));
+    model.train_timing(dataset.timing_features, timing_feature_names().size(), timing_shares(dataset),
+                       timing_weights(dataset), timing);
+    return model;
+}
+
+std::vector<float> score_dataset(const Model& model, const Dataset& dataset) {
+    auto probabilities = model.predict(dataset.features, dataset.feature_count);
+    const auto forecasts = model.predict_timing(dataset.timing_features, timing_feature_names().size());
+    for (std::size_t w = 0; w < dataset.weeks.size(); ++w) {
+        apply_timing(probabilities, dataset.weeks[w].first_row, dataset.weeks[w].rows, forecasts.data() + w * k_model_targets);
+    }
+    return probabilities;
+}
+
 Scorer Scorer::load_default() { return Scorer(Model::load_default(), "the embedded default model"); }
 
 Scorer Scorer::load(const std::filesystem::path& path) { return Scorer(Model::load(path), "model " + path.string()); }
@@ -70,7 +93,9 @@ Scorer::Scorer(Model model, const std::string& origin) : m_model(std::move(model
 
 std::vector<TableScore> Scorer::score(const std::vector<history::HistoryEvent>& events, std::int64_t at) const {
     std::vector<TableScore> scores;
-    std::vector<float> features;
+    std::vector<float> features, timing_features;
+    std::vector<std::pair<std::size_t, std::size_t>> weeks;  // (first row, rows) per project
+    const auto horizon = std::int64_t{m_horizon_days} * 86400;
     for (const auto& timeline : build_timelines(events)) {
         const auto project = project_state(timeline, at);
         const auto first_row = scores.size();
@@ -81,8 +106,14 @@ std::vector<TableScore> Scorer::score(const std::vector<history::HistoryEvent>& 
             append_features(timeline, project, id, features);
         }
         fill_week_features(features, first_row, scores.size() - first_row);
+        weeks.emplace_back(first_row, scores.size() - first_row);
+        append_timing_features(timeline, project, past_outcomes(timeline, horizon, at), horizon, at, timing_features);
     }
-    const auto probabilities = m_model.predict(features, feature_names().size());
+    auto probabilities = m_model.predict(features, feature_names().size());
+    const auto forecasts = m_model.predict_timing(timing_features, timing_feature_names().size());
+    for (std::size_t w = 0; w < weeks.size(); ++w) {
+        apply_timing(probabilities, weeks[w].first, weeks[w].second, forecasts.data() + w * k_model_targets);
+    }
     for (std::size_t i = 0; i < scores.size(); ++i) {
         const auto* row = probabilities.data() + i * k_model_targets;
         scores[i].p_any = row[0];

@@ -28,10 +28,19 @@ struct TableScore {
 
 // Records in `model` what check_model() verifies later: the feature list, the targets, the horizon.
 void stamp_model(Model& model, int horizon_days);
-// InputError when `model` was not trained by this version's feature list and targets; `origin` names it.
+// InputError when `model` was not trained by this version's feature lists and targets, or has no timing
+// stage; `origin` names it.
 void check_model(const Model& model, const std::string& origin);
 // The horizon a model was trained for, in days (30 when it does not say).
 int model_horizon_days(const Model& model);
+
+struct Dataset;
+
+// Both stages of the model on `dataset`: the table model on its examples, the timing stage on its weeks.
+Model train_model(const Dataset& dataset, const TrainParameters& parameters, const TimingParameters& timing = {});
+// The probabilities of every example of `dataset`, k_model_targets per row: the table model's, levelled
+// per project week by the timing stage (timing.hpp).
+std::vector<float> score_dataset(const Model& model, const Dataset& dataset);
 
 class Scorer {
 public:

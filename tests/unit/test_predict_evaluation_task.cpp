@@ -8,6 +8,7 @@
 #include "core/history/history.hpp"
 #include "core/predict/evaluation_task.hpp"
 #include "core/predict/features.hpp"
+#include "support/predict_test_support.hpp"
 #include "support/test_support.hpp"
 
 using namespace schemaflip;
@@ -15,25 +16,6 @@ using namespace schemaflip;
 namespace {
 
 constexpr std::int64_t k_day = 86400;
-
-history::HistoryEvent event(const std::string& migration, const std::string& when, const std::string& table,
-                            const std::string& op, const std::string& detail = {}) {
-    return history::HistoryEvent{"p", migration, *history::parse_utc_timestamp(when), table, op, {}, detail};
-}
-
-// 2024-01-01 is a Monday.
-std::vector<history::HistoryEvent> tiny_history() {
-    return {
-        event("m1", "2024-01-03T10:00:00Z", "a", "create_table", "id:int"),
-        event("m1", "2024-01-03T10:00:00Z", "b", "create_table", "id:int"),
-        event("m2", "2024-01-10T00:00:00Z", "a", "add_column"),
-        event("m3", "2024-01-16T00:00:00Z", "b", "rename_table", "-> c"),
-        event("m4", "2024-01-22T00:00:00Z", "a", "drop_table"),
-        event("m5", "2024-01-24T00:00:00Z", "d", "create_table"),
-        event("m6", "2024-02-05T12:00:00Z", "c", "add_index"),
-        event("m7", "2024-02-12T00:00:00Z", "v", "other"),
-    };
-}
 
 std::string describe(const predict::Example& example) {
     return example.table + " " + history::format_iso_date(example.week) + " " + (example.label ? "1" : "0");
@@ -49,7 +31,7 @@ TEST_CASE("predict evaluation task: weeks, existing tables and labels of a hand-
     //  01-22: a (dropped at 01-22 00:00, not before the week → exists; the drop → 1),
     //         c (b renamed: same table; add_index 02-05 12:00 is after 02-05 00:00 → 0); d not yet created
     //  01-29: c (add_index 02-05 → 1), d (nothing → 0); a is gone; v only ever gets `other`: not a table
-    const auto dataset = predict::build_dataset(tiny_history(), 14 * k_day);
+    const auto dataset = predict::build_dataset(test::hand_made_history(), 14 * k_day);
     std::vector<std::string> examples;
     for (const auto& example : dataset.examples) examples.push_back(describe(example));
     CHECK(examples == std::vector<std::string>{"a 2024-01-08 1", "b 2024-01-08 1", "a 2024-01-15 1", "b 2024-01-15 1",
@@ -131,7 +113,7 @@ TEST_CASE("predict evaluation task: the shared train.csv gives the rows and posi
 }
 
 TEST_CASE("predict evaluation task: a create_table inside the horizon is not a change; weeks start on Mondays") {
-    auto events = tiny_history();
+    auto events = test::hand_made_history();
     // With a 7-day horizon, d (created 01-24) never changes and the week 01-22 only sees a's drop.
     const auto dataset = predict::build_dataset(events, 7 * k_day);
     for (const auto& example : dataset.examples) {
@@ -155,12 +137,20 @@ std::map<std::string, std::vector<float>> features_at(const std::vector<history:
         const auto begin = dataset.features.begin() + static_cast<std::ptrdiff_t>(i * dataset.feature_count);
         rows[dataset.examples[i].table] = std::vector<float>(begin, begin + static_cast<std::ptrdiff_t>(dataset.feature_count));
     }
+    // The timing stage's features of the week, under a key that sorts after every table name.
+    const auto columns = predict::timing_feature_names().size();
+    for (std::size_t w = 0; w < dataset.weeks.size(); ++w) {
+        if (dataset.weeks[w].outcome.week != week) continue;
+        const auto begin = dataset.timing_features.begin() + static_cast<std::ptrdiff_t>(w * columns);
+        rows["~timing"] = std::vector<float>(begin, begin + static_cast<std::ptrdiff_t>(columns));
+    }
     return rows;
 }
 
 }  // namespace
 
 TEST_CASE("predict features never look past their week: moving or deleting future events changes nothing") {
+    // The table features and the timing stage's (features_at gives both).
     history::History history;
     history::read_history_csv(test::shared_data_path("schema-history/train.csv"), history);
     std::vector<history::HistoryEvent> events;
@@ -170,6 +160,7 @@ TEST_CASE("predict features never look past their week: moving or deleting futur
     const auto week = *history::parse_utc_timestamp("2019-06-03");  // a Monday inside the project's life
     const auto original = features_at(events, week);
     REQUIRE(original.size() > 5);
+    REQUIRE(original.count("~timing") == 1);
 
     // Moved: every event at or after the week goes 400 days later, onto other tables, with other ops.
     auto moved = events;

@@ -115,6 +115,53 @@ TEST_CASE("predict model with several targets: one booster each, the same as tra
     CHECK_THROWS_AS(predict::Model::train(toy.rows, 3, labels, small(), 3), InputError);  // 600 labels, 3 targets
 }
 
+TEST_CASE("predict model timing stage: deterministic, weighted shares, kept through save and load") {
+    const auto toy = toy_data();
+    // 100 "weeks" of 3 features; the share of changed tables rises with feature 0.
+    std::vector<float> rows, shares, weights;
+    for (std::size_t i = 0; i < 100; ++i) {
+        rows.insert(rows.end(), toy.rows.begin() + static_cast<std::ptrdiff_t>(i * 3),
+                    toy.rows.begin() + static_cast<std::ptrdiff_t>(i * 3 + 3));
+        const float share = 0.05f + 0.4f * toy.rows[i * 3];
+        shares.insert(shares.end(), {share, share / 2});
+        weights.push_back(static_cast<float>(10 + i % 7));
+    }
+    std::vector<float> labels;
+    for (std::size_t i = 0; i < 300; ++i) labels.insert(labels.end(), {toy.labels[i], 1.0f - toy.labels[i]});
+    auto first = predict::Model::train(toy.rows, 3, labels, small(), 2);
+    CHECK_FALSE(first.has_timing());
+    CHECK(first.predict_timing(rows, 3).empty());
+    first.train_timing(rows, 3, shares, weights, {});
+    auto second = predict::Model::train(toy.rows, 3, labels, small(), 2);
+    second.train_timing(rows, 3, shares, weights, {});
+    CHECK(first.has_timing());
+    CHECK(first.serialize("m.ubj") == second.serialize("m.ubj"));
+
+    // It learned the rise: the forecast for the highest feature 0 is above the lowest's, per target.
+    const auto forecasts = first.predict_timing(rows, 3);
+    REQUIRE(forecasts.size() == 200);
+    std::size_t low = 0, high = 0;
+    for (std::size_t i = 0; i < 100; ++i) {
+        if (rows[i * 3] < rows[low * 3]) low = i;
+        if (rows[i * 3] > rows[high * 3]) high = i;
+    }
+    CHECK(forecasts[high * 2] > forecasts[low * 2] + 0.2f);
+    CHECK(forecasts[high * 2 + 1] > forecasts[low * 2 + 1] + 0.1f);
+    CHECK(forecasts[high * 2] > forecasts[high * 2 + 1]);
+
+    test::TempDir dir;
+    for (const auto* name : {"timed.ubj", "timed.json"}) {
+        first.save(dir.path() / name);
+        const auto loaded = predict::Model::load(dir.path() / name);
+        CHECK(loaded.has_timing());
+        CHECK(loaded.predict_timing(rows, 3) == forecasts);
+        CHECK(loaded.serialize(name) == first.serialize(name));
+    }
+    // Shares for another number of targets, or weights for other rows, are refused.
+    CHECK_THROWS_AS(first.train_timing(rows, 3, weights, weights, {}), InputError);
+    CHECK_THROWS_AS(first.train_timing(rows, 3, shares, {1.0f}, {}), InputError);
+}
+
 TEST_CASE("predict model refuses missing or damaged files and vectors of the wrong width") {
     CHECK_THROWS_AS(predict::Model::load("/nonexistent/model.ubj"), InputError);
     test::TempDir dir;
@@ -123,12 +170,22 @@ TEST_CASE("predict model refuses missing or damaged files and vectors of the wro
     std::ofstream(dir.path() / "empty.ubj").flush();
     CHECK_THROWS_AS(predict::Model::load(dir.path() / "empty.ubj"), InputError);
     // The container without its boosters, and with a booster that is not one.
-    std::ofstream(dir.path() / "hollow.json") << R"({"kind": "schemaflip_model", "format_version": 1, "attributes": {}})";
+    std::ofstream(dir.path() / "hollow.json") << R"({"kind": "schemaflip_model", "format_version": 2, "attributes": {}})";
     CHECK_THROWS_AS(predict::Model::load(dir.path() / "hollow.json"), InputError);
-    std::ofstream(dir.path() / "bad.json") << R"({"kind": "schemaflip_model", "format_version": 1, "attributes": {}, "boosters": [[1, 2, 3]]})";
+    std::ofstream(dir.path() / "bad.json")
+        << R"({"kind": "schemaflip_model", "format_version": 2, "attributes": {}, "boosters": [[1, 2, 3]], "timing_boosters": []})";
     CHECK_THROWS_AS(predict::Model::load(dir.path() / "bad.json"), InputError);
     const auto toy = toy_data();
     const auto model = predict::Model::train(toy.rows, 3, toy.labels, small());
+    // A model of the first format (no timing stage) is refused with the format it expects.
+    model.save(dir.path() / "current.json");
+    auto document = test::read_file(dir.path() / "current.json");
+    const auto version = document.find(R"("format_version":2)");
+    REQUIRE(version != std::string::npos);
+    document.replace(version, 18, R"("format_version":1)");
+    std::ofstream(dir.path() / "old.json") << document;
+    CHECK_THROWS_AS(predict::Model::load(dir.path() / "old.json"), InputError);
+    CHECK_NOTHROW(predict::Model::load(dir.path() / "current.json"));
     CHECK_THROWS_AS(model.predict({1.0f, 2.0f}, 2), InputError);
     CHECK_THROWS_AS(predict::Model::train({}, 3, {}, small()), InputError);
 }

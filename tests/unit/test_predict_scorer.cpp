@@ -29,12 +29,12 @@ std::vector<history::HistoryEvent> project_events(const std::string& project) {
     return events;
 }
 
-// A small six-target model on one project, stamped like `schemaflip train` stamps its models.
+// A small six-target model with its timing stage on one project, stamped like `schemaflip train` stamps
+// its models.
 predict::Model small_model(const predict::Dataset& dataset) {
     predict::TrainParameters parameters;
     parameters.rounds = 5;
-    auto model = predict::Model::train(dataset.features, dataset.feature_count, predict::target_matrix(dataset),
-                                       parameters, predict::k_model_targets);
+    auto model = predict::train_model(dataset, parameters);
     predict::stamp_model(model, 30);
     return model;
 }
@@ -58,13 +58,9 @@ TEST_CASE("predict scorer: one score per table existing at the time, equal to th
     const auto week = *history::parse_utc_timestamp("2019-06-03");  // a Monday inside the project's life
 
     const auto scores = scorer.score(events, week);
-    std::vector<float> week_rows;
     std::set<std::string> week_tables;
-    for (std::size_t i = 0; i < dataset.examples.size(); ++i) {
-        if (dataset.examples[i].week != week) continue;
-        week_tables.insert(dataset.examples[i].table);
-        const auto begin = dataset.features.begin() + static_cast<std::ptrdiff_t>(i * dataset.feature_count);
-        week_rows.insert(week_rows.end(), begin, begin + static_cast<std::ptrdiff_t>(dataset.feature_count));
+    for (const auto& example : dataset.examples) {
+        if (example.week == week) week_tables.insert(example.table);
     }
     REQUIRE(week_tables.size() > 5);
     std::set<std::string> scored_tables;
@@ -72,19 +68,17 @@ TEST_CASE("predict scorer: one score per table existing at the time, equal to th
     CHECK(scored_tables == week_tables);
     CHECK(scores.size() == week_tables.size());
 
-    // The same features give the same probabilities as scoring the evaluation rows directly.
-    const auto expected = predict::Model(small_model(dataset)).predict(week_rows, dataset.feature_count);
-    std::size_t row = 0;
+    // The same features give the same probabilities as scoring the evaluation rows, both stages.
+    const auto expected = predict::score_dataset(small_model(dataset), dataset);
     for (std::size_t i = 0; i < dataset.examples.size(); ++i) {
         if (dataset.examples[i].week != week) continue;
         const auto match = std::find_if(scores.begin(), scores.end(),
                                         [&](const auto& score) { return score.table == dataset.examples[i].table; });
         REQUIRE(match != scores.end());
-        CHECK(match->p_any == doctest::Approx(expected[row * predict::k_model_targets]));
+        CHECK(match->p_any == doctest::Approx(expected[i * predict::k_model_targets]));
         for (std::size_t f = 0; f < predict::k_change_families; ++f) {
-            CHECK(match->p_family[f] == doctest::Approx(expected[row * predict::k_model_targets + 1 + f]));
+            CHECK(match->p_family[f] == doctest::Approx(expected[i * predict::k_model_targets + 1 + f]));
         }
-        ++row;
     }
     for (std::size_t i = 1; i < scores.size(); ++i) CHECK(scores[i - 1].p_any >= scores[i].p_any);
     for (const auto& score : scores) {
@@ -106,7 +100,7 @@ TEST_CASE("predict scorer: one score per table existing at the time, equal to th
     }
 }
 
-TEST_CASE("predict scorer: models without this version's features or targets are refused") {
+TEST_CASE("predict scorer: models without this version's features, targets or timing stage are refused") {
     const auto events = project_events("healthchecks/healthchecks");
     const auto dataset = predict::build_dataset(events, 30 * k_day);
     predict::TrainParameters parameters;
@@ -118,6 +112,11 @@ TEST_CASE("predict scorer: models without this version's features or targets are
     CHECK(single.targets() == 1);
     CHECK_THROWS_AS(predict::Scorer(predict::Model::load_from_bytes({}, "empty")), InputError);
     CHECK_THROWS_AS(predict::check_model(single, "single"), InputError);
+    // Six targets and stamped, but without the timing stage.
+    auto untimed = predict::Model::train(dataset.features, dataset.feature_count, predict::target_matrix(dataset),
+                                         parameters, predict::k_model_targets);
+    predict::stamp_model(untimed, 30);
+    CHECK_THROWS_AS(predict::check_model(untimed, "untimed"), InputError);
     auto stamped = small_model(dataset);
     CHECK(stamped.targets() == predict::k_model_targets);
     CHECK_NOTHROW(predict::check_model(stamped, "stamped"));
