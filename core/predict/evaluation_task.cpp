@@ -22,6 +22,8 @@ void add_project(const ProjectTimeline& timeline, std::int64_t horizon, Dataset&
     for (auto week = next_monday(timeline.first_ts + 1); week + horizon <= timeline.last_ts; week += k_week) {
         const auto project = project_state(timeline, week);
         const auto first_row = dataset.examples.size();
+        WeekOutcome outcome;
+        outcome.week = week;
         for (std::uint32_t id = 0; id < timeline.tables.size(); ++id) {
             const auto& table = timeline.tables[id];
             if (!table.is_table || !table.exists_at(week)) continue;
@@ -33,19 +35,13 @@ void add_project(const ProjectTimeline& timeline, std::int64_t horizon, Dataset&
             const auto labels = table_labels(table, week, week + horizon);
             example.label = labels.any;
             example.families = labels.families;
+            count_table(labels, outcome);
             append_features(timeline, project, id, dataset.features);
         }
         const auto rows = dataset.examples.size() - first_row;
         fill_week_features(dataset.features, first_row, rows);
         if (rows == 0) continue;
-        auto& project_week = dataset.weeks.emplace_back(ProjectWeek{first_row, rows, {}});
-        project_week.outcome.week = week;
-        project_week.outcome.tables = static_cast<double>(rows);
-        for (auto i = first_row; i < first_row + rows; ++i) {
-            const auto& example = dataset.examples[i];
-            project_week.outcome.changed[0] += example.label ? 1 : 0;
-            for (std::size_t f = 0; f < k_change_families; ++f) project_week.outcome.changed[1 + f] += example.families[f] ? 1 : 0;
-        }
+        dataset.weeks.push_back(ProjectWeek{first_row, rows, outcome});
         append_timing_features(timeline, project, outcomes, horizon, week, dataset.timing_features);
     }
 }
@@ -60,6 +56,12 @@ TableLabels table_labels(const TableTimeline& table, std::int64_t from, std::int
         if (const auto family = change_family(table.ops[i].family)) labels.families[static_cast<std::size_t>(*family)] = true;
     }
     return labels;
+}
+
+void count_table(const TableLabels& labels, WeekOutcome& outcome) {
+    outcome.tables += 1;
+    outcome.changed[0] += labels.any ? 1 : 0;
+    for (std::size_t f = 0; f < k_change_families; ++f) outcome.changed[1 + f] += labels.families[f] ? 1 : 0;
 }
 
 std::int64_t next_monday(std::int64_t ts) {

@@ -43,6 +43,8 @@ struct TableLabels {
     std::array<bool, k_change_families> families{};
 };
 TableLabels table_labels(const TableTimeline& table, std::int64_t from, std::int64_t to);
+// Counts one more table, with these labels, in `outcome`.
+void count_table(const TableLabels& labels, WeekOutcome& outcome);
 
 // The training targets of every example, row-major in the order of target_names(): label, then families.
 std::vector<float> target_matrix(const Dataset& dataset);

@@ -31,6 +31,19 @@ std::vector<std::string> make_target_names() {
     return names;
 }
 
+// Both stages: the table model's probabilities of `features`, each project week's rows (first row, rows)
+// levelled by the timing stage's forecast from its row of `timing_features`.
+std::vector<float> two_stage_probabilities(const Model& model, const std::vector<float>& features,
+                                           const std::vector<float>& timing_features,
+                                           const std::vector<std::pair<std::size_t, std::size_t>>& weeks) {
+    auto probabilities = model.predict(features, feature_names().size());
+    const auto forecasts = model.predict_timing(timing_features, timing_feature_names().size());
+    for (std::size_t w = 0; w < weeks.size(); ++w) {
+        apply_timing(probabilities, weeks[w].first, weeks[w].second, forecasts.data() + w * k_model_targets);
+    }
+    return probabilities;
+}
+
 }  // namespace
 
 const std::vector<std::string>& target_names() {
@@ -74,12 +87,9 @@ Model train_model(const Dataset& dataset, const TrainParameters& parameters, con
 }
 
 std::vector<float> score_dataset(const Model& model, const Dataset& dataset) {
-    auto probabilities = model.predict(dataset.features, dataset.feature_count);
-    const auto forecasts = model.predict_timing(dataset.timing_features, timing_feature_names().size());
-    for (std::size_t w = 0; w < dataset.weeks.size(); ++w) {
-        apply_timing(probabilities, dataset.weeks[w].first_row, dataset.weeks[w].rows, forecasts.data() + w * k_model_targets);
-    }
-    return probabilities;
+    std::vector<std::pair<std::size_t, std::size_t>> weeks;
+    for (const auto& week : dataset.weeks) weeks.emplace_back(week.first_row, week.rows);
+    return two_stage_probabilities(model, dataset.features, dataset.timing_features, weeks);
 }
 
 Scorer Scorer::load_default() { return Scorer(Model::load_default(), "the embedded default model"); }
@@ -109,11 +119,7 @@ std::vector<TableScore> Scorer::score(const std::vector<history::HistoryEvent>& 
         weeks.emplace_back(first_row, scores.size() - first_row);
         append_timing_features(timeline, project, past_outcomes(timeline, horizon, at), horizon, at, timing_features);
     }
-    auto probabilities = m_model.predict(features, feature_names().size());
-    const auto forecasts = m_model.predict_timing(timing_features, timing_feature_names().size());
-    for (std::size_t w = 0; w < weeks.size(); ++w) {
-        apply_timing(probabilities, weeks[w].first, weeks[w].second, forecasts.data() + w * k_model_targets);
-    }
+    const auto probabilities = two_stage_probabilities(m_model, features, timing_features, weeks);
     for (std::size_t i = 0; i < scores.size(); ++i) {
         const auto* row = probabilities.data() + i * k_model_targets;
         scores[i].p_any = row[0];

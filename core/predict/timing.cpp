@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/predict/evaluation_task.hpp"
+#include "core/util/error.hpp"
 
 namespace schemaflip::predict {
 namespace {
@@ -30,10 +31,13 @@ double logit(double p) {
 
 double logistic(double x) { return 1 / (1 + std::exp(-x)); }
 
+// A project feature by name: the timing stage reads the values the table model gets. A name that
+// features.cpp no longer has is a programming error, not a zero.
 float activity(const ProjectState& project, const std::string& name) {
     const auto found = std::find_if(project.activity.begin(), project.activity.end(),
                                     [&](const auto& entry) { return entry.first == name; });
-    return found == project.activity.end() ? 0.0f : found->second;
+    if (found == project.activity.end()) throw Error(ExitCode::internal, "no project feature " + name);
+    return found->second;
 }
 
 std::vector<std::string> make_timing_feature_names() {
@@ -57,10 +61,7 @@ std::vector<WeekOutcome> past_outcomes(const ProjectTimeline& timeline, std::int
         for (const auto& table : timeline.tables) {
             // Tables as the evaluation task counts them, known as tables by the end of the horizon.
             if (!table.is_table || table.table_from >= week + horizon || !table.exists_at(week)) continue;
-            const auto labels = table_labels(table, week, week + horizon);
-            outcome.tables += 1;
-            outcome.changed[0] += labels.any ? 1 : 0;
-            for (std::size_t f = 0; f < k_change_families; ++f) outcome.changed[1 + f] += labels.families[f] ? 1 : 0;
+            count_table(table_labels(table, week, week + horizon), outcome);
         }
     }
     return outcomes;
@@ -85,7 +86,7 @@ void append_timing_features(const ProjectTimeline& timeline, const ProjectState&
     out.push_back(static_cast<float>(std::log1p(activity(project, "project_days_since_change"))));
     // The finished weeks: those whose horizon has ended by `at`.
     const auto finished = static_cast<std::size_t>(
-        std::find_if(outcomes.begin(), outcomes.end(), [&](const WeekOutcome& o) { return o.week + horizon > at; }) -
+        std::partition_point(outcomes.begin(), outcomes.end(), [&](const WeekOutcome& o) { return o.week + horizon <= at; }) -
         outcomes.begin());
     for (auto weeks : k_outcome_weeks) {
         const auto first = weeks == 0 || weeks > finished ? 0 : finished - weeks;
