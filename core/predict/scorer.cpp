@@ -63,7 +63,7 @@ void check_model(const Model& model, const std::string& origin) {
         model.attribute(k_timing_features_attribute) != joined(timing_feature_names()) ||
         model.attribute(k_targets_attribute) != joined(target_names()) || !model.has_timing() ||
         model.targets() != k_model_targets) {
-        throw InputError(origin + " was trained on other features", "its feature or target list differs from this version's",
+        throw InputError(origin + " was trained on other features", "its features, targets or timing stage differ from this version's",
                          "retrain it with 'schemaflip train'");
     }
 }

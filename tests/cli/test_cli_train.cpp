@@ -104,6 +104,35 @@ TEST_CASE("train --evaluate prints metrics that --dump-scores recomputes exactly
     CHECK(text.out.find("POOLED") != std::string::npos);
 }
 
+TEST_CASE("train --evaluate refuses a model of the first format or without its timing stage: exit 3, what and why") {
+    test::TempDir dir;
+    const auto history = healthchecks_csv(dir);
+    const auto model = dir.path() / "m.json";
+    REQUIRE(test::run_cli({"train", "--history", history.string(), "-o", model.string(), "--rounds", "2"}).exit_code == 0);
+    const auto document = test::read_file(model);
+    const auto rewritten = [&](const std::string& from, const std::string& to, const char* name) {
+        auto text = document;
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+        const auto path = dir.path() / name;
+        std::ofstream(path) << text;
+        return path;
+    };
+    const auto old_format = rewritten(R"("format_version":2)", R"("format_version":1)", "old.json");
+    const auto untimed = rewritten(R"("timing_boosters":[)", R"("timing_boosters":[],"was":[)", "untimed.json");
+    for (const auto& [path, message] : {std::pair{old_format, std::string("format_version 2")},
+                                        std::pair{untimed, std::string("trained on other features")}}) {
+        const auto result = test::run_cli({"train", "--evaluate", history.string(), "--model", path.string()});
+        INFO(result.err);
+        CHECK(result.exit_code == 3);
+        CHECK(result.err.find(message) != std::string::npos);
+        CHECK(result.err.rfind("schemaflip: error: model " + path.string(), 0) == 0);
+        CHECK(result.err.find("help: ") != std::string::npos);
+        CHECK(result.out.empty());
+    }
+}
+
 TEST_CASE("train handles bad input: missing files exit 3, bad flags exit 2, malformed rows are counted") {
     test::TempDir dir;
     const auto history = healthchecks_csv(dir);
