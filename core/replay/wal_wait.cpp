@@ -1,6 +1,8 @@
-// WalWait: the primary's WAL position after a read, and the bounded wait for the shadow's slot to reach it.
+// WalWait: the primary's WAL position after a read, the bounded wait for the shadow's slot to reach it, and
+// the bounded wait for the primary's writers to end.
 #include "core/replay/wal_wait.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -23,7 +25,8 @@ std::optional<std::uint64_t> parse_lsn(std::string_view text) {
     return (high << 32) | low;
 }
 
-WalWait::WalWait(std::string slot, std::chrono::milliseconds limit) : m_slot(std::move(slot)), m_limit(limit) {}
+WalWait::WalWait(std::string slot, std::chrono::milliseconds limit, std::chrono::milliseconds settle_limit)
+    : m_slot(std::move(slot)), m_limit(limit), m_settle_limit(settle_limit) {}
 
 namespace {
 
@@ -44,6 +47,36 @@ std::uint64_t WalWait::confirmed(db::Database& primary) const {
     return lsn_of(primary.query("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = " +
                                 primary.quote_literal(m_slot)),
                   "the shadow's replication slot " + m_slot + " is gone from the primary");
+}
+
+std::vector<std::uint64_t> WalWait::writers(db::Database& primary) {
+    // pg_stat_activity's backend_xid is shown to every role, and it is cleared only once the commit shows.
+    const auto rows = primary.query("SELECT backend_xid::text::bigint FROM pg_stat_activity WHERE backend_xid IS NOT NULL");
+    std::vector<std::uint64_t> running;
+    const std::lock_guard lock(m_long_running_mutex);
+    for (const auto& row : rows.rows) {
+        const auto xid = static_cast<std::uint64_t>(db::value_integer(row.at(0)));
+        if (m_long_running.count(xid) == 0) running.push_back(xid);
+    }
+    return running;
+}
+
+void WalWait::wait_for_writers(db::Database& primary) {
+    std::vector<std::uint64_t> waiting = writers(primary);
+    const auto deadline = std::chrono::steady_clock::now() + m_settle_limit;
+    auto pause = std::chrono::milliseconds(1);
+    while (!waiting.empty()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            const std::lock_guard lock(m_long_running_mutex);
+            m_long_running.insert(waiting.begin(), waiting.end());
+            return;
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(20));
+        // An id is not reused within the wait: one still listed is the same transaction.
+        const std::vector<std::uint64_t> now = writers(primary);
+        std::erase_if(waiting, [&now](std::uint64_t xid) { return std::find(now.begin(), now.end(), xid) == now.end(); });
+    }
 }
 
 bool WalWait::wait_for(db::Database& primary, std::uint64_t position) {
