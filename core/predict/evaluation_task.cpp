@@ -10,8 +10,6 @@
 namespace schemaflip::predict {
 namespace {
 
-constexpr std::int64_t k_day = 86400;
-constexpr std::int64_t k_week = 7 * k_day;
 // 1970-01-01 was a Thursday: the first Monday 00:00 UTC is day 4.
 constexpr std::int64_t k_first_monday = 4 * k_day;
 

@@ -11,8 +11,6 @@
 namespace schemaflip::predict {
 namespace {
 
-constexpr std::int64_t k_day = 86400;
-constexpr std::int64_t k_week = 7 * k_day;
 constexpr std::array<std::int64_t, 4> k_windows_days = {7, 30, 90, 365};
 constexpr std::array<int, 5> k_decay_days = {7, 30, 90, 180, 365};
 constexpr double k_never = 10000.0;  // days since an event that never happened: beyond any history

@@ -105,7 +105,7 @@ std::vector<TableScore> Scorer::score(const std::vector<history::HistoryEvent>& 
     std::vector<TableScore> scores;
     std::vector<float> features, timing_features;
     std::vector<std::pair<std::size_t, std::size_t>> weeks;  // (first row, rows) per project
-    const auto horizon = std::int64_t{m_horizon_days} * 86400;
+    const auto horizon = std::int64_t{m_horizon_days} * k_day;
     for (const auto& timeline : build_timelines(events)) {
         const auto project = project_state(timeline, at);
         const auto first_row = scores.size();

@@ -14,6 +14,10 @@
 
 namespace schemaflip::predict {
 
+// History timestamps are seconds since the epoch, UTC.
+inline constexpr std::int64_t k_day = 86400;
+inline constexpr std::int64_t k_week = 7 * k_day;
+
 // Op families that the features count separately.
 enum class OpFamily : std::uint8_t {
     create, drop, rename, add_column, drop_column, alter_column, index, constraint, data, other

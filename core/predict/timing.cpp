@@ -11,8 +11,6 @@
 namespace schemaflip::predict {
 namespace {
 
-constexpr std::int64_t k_day = 86400;
-constexpr std::int64_t k_week = 7 * k_day;
 constexpr std::array<int, 4> k_share_windows_days = {7, 30, 90, 365};
 constexpr std::array<int, 2> k_migration_windows_days = {30, 90};
 // The project's past rate over its latest 13 and 52 finished weeks, and over all of them.

@@ -37,6 +37,24 @@ std::uint64_t lsn_of(const db::QueryResult& rows, const std::string& what) {
     return *position;
 }
 
+// The pauses between two looks at the primary: 1 ms, then twice as long each time up to 20 ms, until the
+// limit has passed.
+class Backoff {
+public:
+    explicit Backoff(std::chrono::milliseconds limit) : m_deadline(std::chrono::steady_clock::now() + limit) {}
+    // Sleeps for the next pause; false, at once, when the limit has passed.
+    bool pause() {
+        if (std::chrono::steady_clock::now() >= m_deadline) return false;
+        std::this_thread::sleep_for(m_pause);
+        m_pause = std::min(m_pause * 2, std::chrono::milliseconds(20));
+        return true;
+    }
+
+private:
+    std::chrono::steady_clock::time_point m_deadline;
+    std::chrono::milliseconds m_pause{1};
+};
+
 }  // namespace
 
 std::uint64_t WalWait::current_position(db::Database& primary) const {
@@ -63,16 +81,13 @@ std::vector<std::uint64_t> WalWait::writers(db::Database& primary) {
 
 void WalWait::wait_for_writers(db::Database& primary) {
     std::vector<std::uint64_t> waiting = writers(primary);
-    const auto deadline = std::chrono::steady_clock::now() + m_settle_limit;
-    auto pause = std::chrono::milliseconds(1);
+    Backoff backoff(m_settle_limit);
     while (!waiting.empty()) {
-        if (std::chrono::steady_clock::now() >= deadline) {
+        if (!backoff.pause()) {
             const std::lock_guard lock(m_long_running_mutex);
             m_long_running.insert(waiting.begin(), waiting.end());
             return;
         }
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(20));
         // An id is not reused within the wait: one still listed is the same transaction.
         const std::vector<std::uint64_t> now = writers(primary);
         std::erase_if(waiting, [&now](std::uint64_t xid) { return std::find(now.begin(), now.end(), xid) == now.end(); });
@@ -81,17 +96,14 @@ void WalWait::wait_for_writers(db::Database& primary) {
 
 bool WalWait::wait_for(db::Database& primary, std::uint64_t position) {
     if (m_confirmed.load() >= position) return true;
-    const auto deadline = std::chrono::steady_clock::now() + m_limit;
-    auto pause = std::chrono::milliseconds(1);
+    Backoff backoff(m_limit);
     for (;;) {
         const std::uint64_t seen = confirmed(primary);
         std::uint64_t known = m_confirmed.load();
         while (seen > known && !m_confirmed.compare_exchange_weak(known, seen)) {
         }
         if (seen >= position) return true;
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(20));
+        if (!backoff.pause()) return false;
     }
 }
 
