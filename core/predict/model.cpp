@@ -99,10 +99,27 @@ ordered_json parse_container(std::span<const unsigned char> bytes) {
     return document;
 }
 
-void set_parameters(BoosterHandle booster, std::span<const std::pair<const char*, std::string>> settings) {
+using Settings = std::span<const std::pair<const char*, std::string>>;
+
+// Sets one target's column of row-major `values` (`targets` per row) as the matrix's `field` ("label",
+// "base_margin"); the matrix (and its histogram index) is shared by the targets.
+void set_target_column(DMatrixHandle matrix, const char* field, const std::vector<float>& values, std::size_t targets,
+                       std::size_t target, const char* what) {
+    const auto count = values.size() / targets;
+    std::vector<float> column(count);
+    for (std::size_t row = 0; row < count; ++row) column[row] = values[row * targets + target];
+    check(XGDMatrixSetFloatInfo(matrix, field, column.data(), static_cast<bst_ulong>(count)), what);
+}
+
+// A booster trained on `matrix` as it stands; it joins `boosters` before training, so a failure frees it too.
+void add_trained_booster(std::vector<void*>& boosters, DMatrixHandle matrix, Settings settings, int rounds) {
+    BoosterHandle booster = nullptr;
+    check(XGBoosterCreate(&matrix, 1, &booster), "creating a booster");
+    boosters.push_back(booster);
     for (const auto& [name, value] : settings) {
         check(XGBoosterSetParam(booster, name, value.c_str()), "setting a training parameter");
     }
+    for (int round = 0; round < rounds; ++round) check(XGBoosterUpdateOneIter(booster, round, matrix), "a boosting round");
 }
 
 // Probabilities of every booster in `boosters` for `rows`, row-major: one value per booster per row.
@@ -161,9 +178,7 @@ Model Model::train(const std::vector<float>& rows, std::size_t columns, const st
         rows.size() != labels.size() / targets * columns || (!margins.empty() && margins.size() != labels.size())) {
         throw InputError("no training examples", "the history yields no (table, week) example");
     }
-    const auto count = labels.size() / targets;
     Matrix matrix(rows, columns);
-    const DMatrixHandle handles[] = {matrix.handle()};
     const std::pair<const char*, std::string> settings[] = {
         {"objective", "binary:logistic"},
         {"tree_method", "hist"},
@@ -176,24 +191,10 @@ Model Model::train(const std::vector<float>& rows, std::size_t columns, const st
         {"min_child_weight", number(parameters.min_child_weight)},
     };
     Model model;
-    std::vector<float> target_labels(count), target_margins(margins.empty() ? 0 : count);
     for (std::size_t target = 0; target < targets; ++target) {
-        for (std::size_t row = 0; row < count; ++row) target_labels[row] = labels[row * targets + target];
-        // The matrix (and its histogram index) is shared; only the labels change per target.
-        check(XGDMatrixSetFloatInfo(matrix.handle(), "label", target_labels.data(), static_cast<bst_ulong>(count)),
-              "setting labels");
-        if (!margins.empty()) {
-            for (std::size_t row = 0; row < count; ++row) target_margins[row] = margins[row * targets + target];
-            check(XGDMatrixSetFloatInfo(matrix.handle(), "base_margin", target_margins.data(), static_cast<bst_ulong>(count)),
-                  "setting margins");
-        }
-        BoosterHandle booster = nullptr;
-        check(XGBoosterCreate(handles, 1, &booster), "creating a booster");
-        model.m_boosters.push_back(booster);
-        set_parameters(booster, settings);
-        for (int round = 0; round < parameters.rounds; ++round) {
-            check(XGBoosterUpdateOneIter(booster, round, matrix.handle()), "a boosting round");
-        }
+        set_target_column(matrix.handle(), "label", labels, targets, target, "setting labels");
+        if (!margins.empty()) set_target_column(matrix.handle(), "base_margin", margins, targets, target, "setting margins");
+        add_trained_booster(model.m_boosters, matrix.handle(), settings, parameters.rounds);
     }
     return model;
 }
@@ -209,25 +210,15 @@ void Model::train_timing(const std::vector<float>& rows, std::size_t columns, co
     m_timing.clear();
     Matrix matrix(rows, columns);
     check(XGDMatrixSetFloatInfo(matrix.handle(), "weight", weights.data(), static_cast<bst_ulong>(count)), "setting weights");
-    const DMatrixHandle handles[] = {matrix.handle()};
     // coord_descent with the cyclic selector visits the weights in a fixed order: the same model every time.
     const std::pair<const char*, std::string> settings[] = {
         {"booster", "gblinear"},      {"objective", "binary:logistic"}, {"updater", "coord_descent"},
         {"feature_selector", "cyclic"}, {"lambda", number(parameters.lambda)}, {"alpha", "0"},
         {"nthread", "1"},
     };
-    std::vector<float> target_shares(count);
     for (std::size_t target = 0; target < targets; ++target) {
-        for (std::size_t row = 0; row < count; ++row) target_shares[row] = shares[row * targets + target];
-        check(XGDMatrixSetFloatInfo(matrix.handle(), "label", target_shares.data(), static_cast<bst_ulong>(count)),
-              "setting labels");
-        BoosterHandle booster = nullptr;
-        check(XGBoosterCreate(handles, 1, &booster), "creating a booster");
-        m_timing.push_back(booster);
-        set_parameters(booster, settings);
-        for (int round = 0; round < parameters.rounds; ++round) {
-            check(XGBoosterUpdateOneIter(booster, round, matrix.handle()), "a boosting round");
-        }
+        set_target_column(matrix.handle(), "label", shares, targets, target, "setting labels");
+        add_trained_booster(m_timing, matrix.handle(), settings, parameters.rounds);
     }
 }
 
